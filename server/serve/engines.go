@@ -1,0 +1,20 @@
+package serve
+
+import (
+	"encoding/base64"
+
+	"github.com/cofre-io/cofre/server/logical"
+)
+
+// SecretFactories lists the secrets engines a server can mount.
+func SecretFactories() map[string]logical.Factory {
+	return map[string]logical.Factory{}
+}
+
+// AuthFactories lists the auth methods a server can enable (the token
+// method is the core's own).
+func AuthFactories() map[string]logical.Factory {
+	return map[string]logical.Factory{}
+}
+
+func encodeB64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
