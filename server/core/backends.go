@@ -17,4 +17,3 @@ func (c *Core) KeyStatus() (barrier.KeyInfo, error) { return c.barrier.KeyStatus
 func (c *Core) systemFactory(ctx context.Context, conf *logical.BackendConfig) (logical.Backend, error) {
 	return sysbackend.New(c)
 }
-

@@ -133,4 +133,3 @@ func (c *Core) authorize(ctx context.Context, te *token.Entry, route *mount.Rout
 	// store is wired in, everything not root is denied (default deny).
 	return errPermissionDenied
 }
-
