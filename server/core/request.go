@@ -35,6 +35,12 @@ func (c *Core) HandleRequest(ctx context.Context, req *logical.Request) (*logica
 			return nil, err
 		}
 	}
+	if te != nil {
+		// Counts a use of a limited-use token; revokes it after its last.
+		if err := c.useToken(ctx, te); err != nil {
+			return nil, err
+		}
+	}
 	full := req.Path
 	c.prepare(req, route, rel, te)
 	if err := c.existence(ctx, route, req); err != nil {
@@ -54,7 +60,7 @@ func (c *Core) HandleRequest(ctx context.Context, req *logical.Request) (*logica
 			return nil, err
 		}
 	}
-	return resp, nil
+	return c.wrapResponse(ctx, req, te, resp)
 }
 
 func (c *Core) prepare(req *logical.Request, route *mount.Route, rel string, te *token.Entry) {
