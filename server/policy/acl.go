@@ -51,7 +51,7 @@ const (
 type ACL struct {
 	root     bool
 	exact    map[string]*rule
-	tree     *node    // wildcard rules by literal prefix; nil if none
+	tree     *node    // wildcard rules; nil if none
 	rootName []string // Result.Policies of the root ACL
 }
 
@@ -96,10 +96,7 @@ func NewACL(policies ...*Policy) (*ACL, error) {
 		if a.tree == nil {
 			a.tree = &node{}
 		}
-		a.tree.insert(r.pat.prefix(), r)
-	}
-	if a.tree != nil {
-		a.tree.sortRules()
+		a.tree.insert(r)
 	}
 	return a, nil
 }
@@ -175,7 +172,7 @@ func (a *ACL) match(path string) *rule {
 	if a.tree == nil {
 		return nil
 	}
-	return a.tree.lookup(path)
+	return a.tree.lookup(path, len(path), nil)
 }
 
 func missingReason(need Capability) string {

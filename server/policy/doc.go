@@ -70,7 +70,9 @@
 //     listed key with values refuses the request if the value (or any element
 //     of a list value) matches one of them. Denied wins over allowed.
 //   - allowed_parameters: when set, every request parameter must be listed,
-//     unless the key "*" is present, which lets unlisted parameters through.
+//     unless the key "*" is present, which lets unlisted parameters through
+//     (limited to the values listed under "*", if any, where Vault would
+//     ignore them).
 //     A listed key with values requires the value (every element of a list
 //     value) to match one of them; an empty list allows any value.
 //   - required_parameters: every listed name must be present in the request.

@@ -56,29 +56,6 @@ func compilePattern(raw string) pattern {
 
 func (p *pattern) exact() bool { return p.firstWild == math.MaxInt }
 
-// prefix is the literal text before the first wildcard.
-func (p *pattern) prefix() string { return p.pieces[0] }
-
-// matchRest reports whether the pattern matches a path whose literal prefix
-// (p.prefix()) has already been matched; rest is what follows it.
-//
-// A "+" matches up to the next "/" or the end; no backtracking is needed
-// because the piece after a "+" starts with "/" (or is the empty tail).
-func (p *pattern) matchRest(rest string) bool {
-	for _, piece := range p.pieces[1:] {
-		if i := strings.IndexByte(rest, '/'); i >= 0 {
-			rest = rest[i:]
-		} else {
-			rest = ""
-		}
-		if !strings.HasPrefix(rest, piece) {
-			return false
-		}
-		rest = rest[len(piece):]
-	}
-	return p.glob || rest == ""
-}
-
 // outranks reports whether p takes precedence over q when both match a
 // path, by the priority rules in the package documentation.
 func (p *pattern) outranks(q *pattern) bool {

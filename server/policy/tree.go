@@ -5,25 +5,51 @@ import (
 	"strings"
 )
 
-// node is a node of a radix tree keyed by the literal prefixes of wildcard
-// rules. The key of a node is the concatenation of the labels from the root
-// down to it; rules holds the rules whose prefix is exactly that key, best
-// first. Because every rule at a node has its first wildcard at the same
-// offset, a match at a deeper node always outranks one at a shallower node
-// (priority rule 1), so lookup searches deepest first and stops at the first
-// match.
+// node is a node of the wildcard index: a radix tree over the literal text
+// of patterns in which a "+" segment is an extra edge. The key of a node is
+// the text of the path from the root (a "+" edge contributing "+"); a rule
+// is stored at the node whose key is its pattern without the trailing "*".
+//
+// Matching a path walks literal edges by prefix and, at nodes that end a
+// segment, also the "+" edge after skipping one path segment. Every node
+// visited lies on a route that a pattern in the index shares with the path,
+// so the work is bounded by the path's length times the (small) number of
+// "+" alternatives, never by the number of rules.
 type node struct {
 	label    string
-	children []*node // first bytes of the labels are distinct; sorted by them
-	rules    []*rule
+	children []*node // literal edges: first bytes distinct, sorted by them
+	plus     *node   // the "+" edge; only where a segment starts
+	exact    *rule   // pattern ends here, no trailing "*"
+	glob     *rule   // pattern ends here followed by "*"
 }
 
-func (n *node) insert(key string, r *rule) {
+// insert adds a wildcard rule (one with "+" segments or a trailing "*").
+func (n *node) insert(r *rule) {
+	for i, piece := range r.pat.pieces {
+		if i > 0 {
+			if n.plus == nil {
+				n.plus = &node{}
+			}
+			n = n.plus
+		}
+		n = n.literal(piece)
+	}
+	if r.pat.glob {
+		n.glob = r
+	} else {
+		n.exact = r
+	}
+}
+
+// literal returns the node for key below n, creating and splitting nodes
+// as needed.
+func (n *node) literal(key string) *node {
 	for key != "" {
 		i, found := n.childIndex(key[0])
 		if !found {
-			n.children = slices.Insert(n.children, i, &node{label: key, rules: []*rule{r}})
-			return
+			c := &node{label: key}
+			n.children = slices.Insert(n.children, i, c)
+			return c
 		}
 		c := n.children[i]
 		common := commonPrefix(c.label, key)
@@ -35,41 +61,37 @@ func (n *node) insert(key string, r *rule) {
 		}
 		n, key = c, key[common:]
 	}
-	n.rules = append(n.rules, r)
+	return n
 }
 
-// sortRules orders the rules of every node best first.
-func (n *node) sortRules() {
-	slices.SortFunc(n.rules, func(a, b *rule) int {
-		if a.pat.outranks(&b.pat) {
-			return -1
-		}
-		return 1
-	})
-	for _, c := range n.children {
-		c.sortRules()
-	}
-}
-
-// lookup returns the best rule under n matching a path, rest being the part
-// of the path after n's key.
-func (n *node) lookup(rest string) *rule {
+// lookup returns the best rule matching the path below n, rest being the
+// part of the path after n's key and plen the path's full length; best is
+// the best rule found so far (or nil).
+func (n *node) lookup(rest string, plen int, best *rule) *rule {
 	if rest != "" {
 		if i, found := n.childIndex(rest[0]); found {
-			c := n.children[i]
-			if strings.HasPrefix(rest, c.label) {
-				if r := c.lookup(rest[len(c.label):]); r != nil {
-					return r
-				}
+			if c := n.children[i]; strings.HasPrefix(rest, c.label) {
+				best = c.lookup(rest[len(c.label):], plen, best)
 			}
 		}
 	}
-	for _, r := range n.rules {
-		if r.pat.matchRest(rest) {
-			return r
+	// Every rule below a "+" edge taken here has its first wildcard at this
+	// offset or earlier, so it cannot beat a match whose first wildcard is
+	// later (priority rule 1).
+	if n.plus != nil && (best == nil || best.pat.firstWild <= plen-len(rest)) {
+		seg := strings.IndexByte(rest, '/')
+		if seg < 0 {
+			seg = len(rest)
 		}
+		best = n.plus.lookup(rest[seg:], plen, best)
 	}
-	return nil
+	if rest == "" && n.exact != nil && (best == nil || n.exact.pat.outranks(&best.pat)) {
+		best = n.exact
+	}
+	if n.glob != nil && (best == nil || n.glob.pat.outranks(&best.pat)) {
+		best = n.glob
+	}
+	return best
 }
 
 func (n *node) childIndex(b byte) (int, bool) {
