@@ -12,6 +12,7 @@ import (
 	"github.com/cofre-io/cofre/server/barrier"
 	"github.com/cofre-io/cofre/server/logical"
 	"github.com/cofre-io/cofre/server/mount"
+	"github.com/cofre-io/cofre/server/policystore"
 	"github.com/cofre-io/cofre/server/seal"
 	"github.com/cofre-io/cofre/server/storage"
 	"github.com/cofre-io/cofre/server/token"
@@ -66,12 +67,13 @@ func (c *Config) validate() error {
 
 // Core is the assembled server.
 type Core struct {
-	cfg     Config
-	log     *slog.Logger
-	barrier *barrier.Barrier
-	keys    *unseal.Manager
-	mounts  *mount.Manager
-	tokens  *token.Store
+	cfg      Config
+	log      *slog.Logger
+	barrier  *barrier.Barrier
+	keys     *unseal.Manager
+	mounts   *mount.Manager
+	tokens   *token.Store
+	policies *policystore.Store
 
 	// stateLock: requests hold it shared, seal and unseal exclusively.
 	stateLock sync.RWMutex
@@ -92,6 +94,7 @@ func New(cfg Config) (*Core, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.policies = policystore.New(storage.NewView(b, "sys/policy/"))
 	factories := copyFactories(cfg.Factories)
 	factories["system"] = c.systemFactory
 	authFactories := copyFactories(cfg.AuthFactories)
@@ -151,8 +154,13 @@ func (c *Core) postUnseal(ctx context.Context) error {
 	if err := c.tokens.Load(ctx); err != nil {
 		return err
 	}
+	if err := c.policies.Load(ctx); err != nil {
+		c.tokens.Unload()
+		return err
+	}
 	if err := c.mounts.Load(ctx); err != nil {
 		c.tokens.Unload()
+		c.policies.Unload()
 		return err
 	}
 	return nil
@@ -160,6 +168,7 @@ func (c *Core) postUnseal(ctx context.Context) error {
 
 func (c *Core) preSeal(ctx context.Context) {
 	c.mounts.Unload(ctx)
+	c.policies.Unload()
 	c.tokens.Unload()
 }
 

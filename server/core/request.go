@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/cofre-io/cofre/server/logical"
 	"github.com/cofre-io/cofre/server/mount"
@@ -122,20 +121,4 @@ func (c *Core) resolveToken(ctx context.Context, id string) (*token.Entry, error
 		return nil, fmt.Errorf("token lookup: %w", err)
 	}
 	return te, nil
-}
-
-// authorize checks the token's ACL for the request. full is the path as the
-// client sent it (policies name full paths).
-func (c *Core) authorize(ctx context.Context, te *token.Entry, route *mount.Route, full string, req *logical.Request) error {
-	if te == nil {
-		return errPermissionDenied
-	}
-	if te.IsRoot() {
-		return nil
-	}
-	_ = route
-	_ = strings.TrimSpace(full)
-	// Non-root tokens get their ACL from their policies; until the policy
-	// store is wired in, everything not root is denied (default deny).
-	return errPermissionDenied
 }

@@ -35,6 +35,7 @@ func New(c Core, exts ...Extension) (logical.Backend, error) {
 	}
 	fb.Paths = append(fb.Paths, b.mountPaths()...)
 	fb.Paths = append(fb.Paths, b.keyPaths()...)
+	fb.Paths = append(fb.Paths, b.policyPaths()...)
 	for _, e := range exts {
 		fb.Paths = append(fb.Paths, e.Paths()...)
 		fb.PathsSpecial.Root = append(fb.PathsSpecial.Root, e.RootPaths()...)
