@@ -1,0 +1,3 @@
+// Package provider will hold `cofre provider`, the Secrets Store CSI
+// provider (see docs/architecture.md). Nothing is implemented yet.
+package provider
