@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -18,15 +17,15 @@ import (
 	"github.com/cofre-io/cofre/server/storage"
 )
 
-// Errors returned by the Manager. They wrap logical.ErrInvalidRequest where
-// the client is at fault, so the HTTP layer answers 400.
+// Errors returned by the Manager. Each wraps logical.ErrInvalidRequest: the
+// client is at fault, and the HTTP layer answers 400.
 var (
-	ErrPathInUse     = errors.New("path is already in use")
-	ErrNoSuchMount   = errors.New("no mount at this path")
-	ErrProtected     = errors.New("mount is protected")
-	ErrUnknownType   = errors.New("unknown mount type")
-	ErrReservedPath  = errors.New("path is reserved")
-	ErrInvalidConfig = errors.New("invalid mount configuration")
+	ErrPathInUse     = fmt.Errorf("path is already in use: %w", logical.ErrInvalidRequest)
+	ErrNoSuchMount   = fmt.Errorf("no mount at this path: %w", logical.ErrInvalidRequest)
+	ErrProtected     = fmt.Errorf("mount is protected: %w", logical.ErrInvalidRequest)
+	ErrUnknownType   = fmt.Errorf("unknown mount type: %w", logical.ErrInvalidRequest)
+	ErrReservedPath  = fmt.Errorf("path is reserved: %w", logical.ErrInvalidRequest)
+	ErrInvalidConfig = fmt.Errorf("invalid mount configuration: %w", logical.ErrInvalidRequest)
 )
 
 // Storage keys of the mount tables in the barrier.

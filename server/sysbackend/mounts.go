@@ -182,13 +182,7 @@ func (b *backend) enable(ctx context.Context, table string, d *framework.FieldDa
 			return nil, err
 		}
 	}
-	if err := b.core.Mounts().Enable(ctx, e); err != nil {
-		if errors.Is(err, mount.ErrUnknownType) || errors.Is(err, mount.ErrPathInUse) || errors.Is(err, mount.ErrReservedPath) || errors.Is(err, mount.ErrInvalidConfig) {
-			return nil, logical.Errorf(logical.ErrInvalidRequest, "%s", logical.CodedMessage(err))
-		}
-		return nil, err
-	}
-	return nil, nil
+	return nil, b.core.Mounts().Enable(ctx, e)
 }
 
 // applyConfigMap reads the "config" object of a mount request.
@@ -342,8 +336,5 @@ func (b *backend) tune(ctx context.Context, table string, d *framework.FieldData
 		}
 		return nil
 	})
-	if errors.Is(err, mount.ErrNoSuchMount) {
-		return nil, logical.Errorf(logical.ErrInvalidRequest, "%s", logical.CodedMessage(err))
-	}
 	return nil, err
 }
