@@ -105,7 +105,7 @@ func New(cfg Config) (*Core, error) {
 		Storage:       b,
 		Factories:     factories,
 		AuthFactories: authFactories,
-		Builtin:       builtinMounts(),
+		Builtin:       builtinMounts(factories),
 		Protected:     []string{"sys/", "auth/token/", "cubbyhole/"},
 		Defaults:      cfg.Defaults,
 		Logger:        cfg.Logger.With("component", "mounts"),
@@ -141,10 +141,14 @@ func copyFactories(in map[string]logical.Factory) map[string]logical.Factory {
 	return out
 }
 
-func builtinMounts() []*mount.Entry {
+// builtinMounts are created when the mount tables are first written.
+func builtinMounts(factories map[string]logical.Factory) []*mount.Entry {
 	out := []*mount.Entry{
 		{Table: mount.TableSecrets, Path: "sys/", Type: "system", Description: "system endpoints used for control, policy and debugging"},
 		{Table: mount.TableAuth, Path: "token/", Type: "token", Description: "token based credentials"},
+	}
+	if _, ok := factories["cubbyhole"]; ok {
+		out = append(out, &mount.Entry{Table: mount.TableSecrets, Path: "cubbyhole/", Type: "cubbyhole", Description: "per-token private secret storage", Local: true})
 	}
 	return out
 }

@@ -3,12 +3,15 @@ package serve
 import (
 	"encoding/base64"
 
+	"github.com/cofre-io/cofre/server/engines/kv"
 	"github.com/cofre-io/cofre/server/logical"
 )
 
 // SecretFactories lists the secrets engines a server can mount.
 func SecretFactories() map[string]logical.Factory {
-	return map[string]logical.Factory{}
+	return map[string]logical.Factory{
+		"kv": kv.Factory,
+	}
 }
 
 // AuthFactories lists the auth methods a server can enable (the token
