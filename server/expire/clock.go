@@ -1,0 +1,35 @@
+package expire
+
+import "time"
+
+// Clock is the Scheduler's source of time and timers. Tests inject a fake
+// (see expiretest.FakeClock); production uses RealClock.
+type Clock interface {
+	Now() time.Time
+	// NewTimer returns a timer that sends once on C after d.
+	NewTimer(d time.Duration) Timer
+}
+
+// Timer is a one-shot timer as created by Clock.NewTimer.
+type Timer interface {
+	// C delivers the time once the timer fires.
+	C() <-chan time.Time
+	// Stop prevents the timer from firing; it reports whether it did so.
+	Stop() bool
+}
+
+// RealClock is the wall clock.
+type RealClock struct{}
+
+var _ Clock = RealClock{}
+
+// Now implements Clock.
+func (RealClock) Now() time.Time { return time.Now() }
+
+// NewTimer implements Clock.
+func (RealClock) NewTimer(d time.Duration) Timer { return realTimer{time.NewTimer(d)} }
+
+type realTimer struct{ t *time.Timer }
+
+func (r realTimer) C() <-chan time.Time { return r.t.C }
+func (r realTimer) Stop() bool          { return r.t.Stop() }

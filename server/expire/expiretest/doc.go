@@ -1,0 +1,3 @@
+// Package expiretest provides a fake clock for deterministic tests of code
+// built on package expire. Only tests import it.
+package expiretest
