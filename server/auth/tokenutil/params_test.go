@@ -157,3 +157,22 @@ func TestResponseData(t *testing.T) {
 		t.Fatalf("got %#v\nwant %#v", m, want)
 	}
 }
+
+func TestEquivalentPolicies(t *testing.T) {
+	cases := []struct {
+		a, b []string
+		want bool
+	}{
+		{nil, nil, true},
+		{[]string{"a", "b"}, []string{"B", "a", "a"}, true},
+		{[]string{"a"}, []string{"a", "default"}, true},
+		{nil, []string{"default"}, true},
+		{[]string{"a"}, []string{"b"}, false},
+		{[]string{"a"}, nil, false},
+	}
+	for _, c := range cases {
+		if got := EquivalentPolicies(c.a, c.b); got != c.want {
+			t.Errorf("EquivalentPolicies(%v, %v) = %v", c.a, c.b, got)
+		}
+	}
+}

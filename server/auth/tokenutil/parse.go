@@ -3,6 +3,7 @@ package tokenutil
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -144,4 +145,15 @@ func SanitizePolicies(in []string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// EquivalentPolicies reports whether two policy lists grant the same thing,
+// ignoring order, case, duplicates and the "default" policy (which the token
+// store adds on its own).
+func EquivalentPolicies(a, b []string) bool {
+	strip := func(in []string) []string {
+		out := SanitizePolicies(in)
+		return slices.DeleteFunc(out, func(p string) bool { return p == "default" })
+	}
+	return slices.Equal(strip(a), strip(b))
 }
