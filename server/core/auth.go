@@ -2,49 +2,110 @@ package core
 
 import (
 	"context"
+	"errors"
+	"slices"
+	"strings"
+	"time"
 
+	"github.com/cofre-io/cofre/server/auth/tokenauth"
 	"github.com/cofre-io/cofre/server/logical"
-	"github.com/cofre-io/cofre/server/logical/framework"
 	"github.com/cofre-io/cofre/server/mount"
+	"github.com/cofre-io/cofre/server/policy"
 	"github.com/cofre-io/cofre/server/token"
 )
 
-// useToken counts one use of a token with num_uses; the token is revoked
-// after its last use (the request it authorises still runs).
+// useToken counts one use of a token with num_uses. On its last use the
+// token stops resolving at once; the request in flight still runs, and
+// revokeIfUsedUp (or, failing that, the token store's expiry scheduler)
+// revokes it afterwards.
 func (c *Core) useToken(ctx context.Context, te *token.Entry) error {
+	if te.NumUses == 0 {
+		return nil
+	}
+	updated, err := c.tokens.Use(ctx, te)
+	if errors.Is(err, token.ErrNotFound) {
+		return errPermissionDenied
+	}
+	if err != nil {
+		return err
+	}
+	te.NumUses = updated.NumUses
 	return nil
 }
 
-// issueAuth turns a backend's Auth into a token.
-func (c *Core) issueAuth(ctx context.Context, req *logical.Request, me *mount.Entry, parent *token.Entry, a *logical.Auth) error {
-	if a.ClientToken != "" {
-		// The backend created the token itself (token store endpoints).
+// revokeIfUsedUp revokes te if the request just handled was its last use.
+// HandleRequest should defer it right after useToken.
+func (c *Core) revokeIfUsedUp(ctx context.Context, te *token.Entry) {
+	if te == nil || !te.RevocationPending() {
+		return
+	}
+	if err := c.tokens.Revoke(context.WithoutCancel(ctx), te); err != nil {
+		c.log.Warn("revoking used-up token failed; the expiry scheduler will retry", "accessor", te.Accessor, "err", err)
+	}
+}
+
+// checkBoundCIDRs refuses a token bound to CIDR blocks when the request
+// comes from outside them (Vault answers 403).
+func checkBoundCIDRs(te *token.Entry, req *logical.Request) error {
+	if te == nil || len(te.BoundCIDRs) == 0 {
 		return nil
 	}
+	remote := ""
+	if req.Connection != nil {
+		remote = req.Connection.RemoteAddr
+	}
+	if !token.AddrAllowed(remote, te.BoundCIDRs) {
+		return errPermissionDenied
+	}
+	return nil
+}
+
+// issueAuth turns a login's Auth into an orphan token and fills the Auth
+// with what the client sees. Auths from the token backend itself (created
+// or renewed tokens) pass through untouched.
+func (c *Core) issueAuth(ctx context.Context, req *logical.Request, me *mount.Entry, parent *token.Entry, a *logical.Auth) error {
+	if a.ClientToken != "" || me.Type == "token" {
+		return nil
+	}
+	_ = parent // logins create orphans, whoever called
+	asked := a.TokenPolicies
+	if len(asked) == 0 {
+		asked = a.Policies
+	}
+	if slices.Contains(token.SanitizePolicies(asked, false), token.RootPolicy) {
+		return logical.Errorf(logical.ErrInvalidRequest, "auth methods cannot create root tokens")
+	}
+	policies := token.SanitizePolicies(asked, !a.NoDefaultPolicy)
+	typ := loginTokenType(a.TokenType, me.Config.TokenType)
+	now := c.cfg.Now().UTC()
+	period, explicit, numUses, renewable := a.Period, a.ExplicitMaxTTL, a.NumUses, a.Renewable
+	if typ == token.TypeBatch {
+		period, numUses, renewable = 0, 0, false
+	}
+	ttl, _, err := token.CalculateTTL(token.TTLRequest{
+		Now: now, TTL: a.TTL, Period: period, BackendMaxTTL: a.MaxTTL,
+		ExplicitMaxTTL: explicit, Limits: c.mountLimits(me.RoutePath()),
+	})
+	if err != nil {
+		return err
+	}
+	source := strings.ReplaceAll(strings.TrimPrefix(req.MountPoint, "auth/"), "/", "-")
 	e := &token.Entry{
-		Policies:       a.Policies,
-		Path:           me.RoutePath() + req.Path,
+		Policies:       policies,
+		Path:           req.MountPoint + req.Path,
 		Meta:           a.Metadata,
-		DisplayName:    me.Path[:len(me.Path)-1] + "-" + a.DisplayName,
-		NumUses:        a.NumUses,
-		TTL:            a.TTL,
-		ExplicitMaxTTL: a.ExplicitMaxTTL,
-		Period:         a.Period,
-		Type:           a.TokenType,
-		Orphan:         true,
-		Renewable:      a.Renewable,
+		DisplayName:    strings.TrimRight(source+a.DisplayName, "-"),
+		NumUses:        numUses,
+		CreationTime:   now,
+		TTL:            ttl,
+		ExplicitMaxTTL: explicit,
+		Period:         period,
+		ExpireTime:     now.Truncate(time.Second).Add(ttl),
+		Type:           typ,
+		Renewable:      renewable,
 		EntityID:       a.EntityID,
 		BoundCIDRs:     a.BoundCIDRs,
 		InternalData:   a.InternalData,
-	}
-	if e.TTL == 0 {
-		e.TTL = me.Config.DefaultLeaseTTL
-		if e.TTL == 0 {
-			e.TTL = c.mounts.Defaults().DefaultLeaseTTL
-		}
-	}
-	if e.TTL > 0 {
-		e.ExpireTime = c.cfg.Now().Add(e.TTL)
 	}
 	created, err := c.tokens.Create(ctx, e)
 	if err != nil {
@@ -52,53 +113,87 @@ func (c *Core) issueAuth(ctx context.Context, req *logical.Request, me *mount.En
 	}
 	a.ClientToken = created.ID
 	a.Accessor = created.Accessor
-	a.TTL = e.TTL
+	a.Policies = created.Policies
+	a.TokenPolicies = created.Policies
+	a.TTL = created.TTL
+	a.Period = created.Period
+	a.ExplicitMaxTTL = created.ExplicitMaxTTL
+	a.Renewable = created.Renewable
+	a.TokenType = created.Type
+	a.Orphan = true
+	a.NumUses = created.NumUses
 	a.IssueTime = created.CreationTime
 	return nil
 }
 
-// tokenFactory is the minimal token auth method: lookup-self. The full token
-// store API replaces it.
-func (c *Core) tokenFactory(ctx context.Context, conf *logical.BackendConfig) (logical.Backend, error) {
-	b := &framework.Backend{
-		BackendType: logical.TypeCredential,
-		Paths: []*framework.Path{{
-			Pattern: "lookup-self",
-			Operations: map[logical.Operation]framework.OperationFunc{
-				logical.ReadOperation: c.lookupSelf,
-			},
-		}},
+// loginTokenType picks a login token's type: a mount tuned to "service" or
+// "batch" decides; otherwise the auth method's choice; otherwise the
+// mount's default ("default-batch" or service).
+func loginTokenType(asked, mountType string) string {
+	switch mountType {
+	case token.TypeService, token.TypeBatch:
+		return mountType
 	}
-	return b, b.Init()
+	switch asked {
+	case token.TypeService, token.TypeBatch:
+		return asked
+	}
+	if mountType == "default-batch" {
+		return token.TypeBatch
+	}
+	return token.TypeService
 }
 
-func (c *Core) lookupSelf(ctx context.Context, req *logical.Request, _ *framework.FieldData) (*logical.Response, error) {
-	te, err := c.tokens.Lookup(ctx, req.Caller.TokenID)
+// mountLimits returns the TTL limits of the mount serving path.
+func (c *Core) mountLimits(path string) token.Limits {
+	if route, _, ok := c.mounts.Route(path); ok && route.System != nil {
+		return token.Limits{DefaultTTL: route.System.DefaultLeaseTTL(), MaxTTL: route.System.MaxLeaseTTL()}
+	}
+	d := c.mounts.Defaults()
+	return token.Limits{DefaultTTL: d.DefaultLeaseTTL, MaxTTL: d.MaxLeaseTTL}
+}
+
+// sudoPrivilege reports whether te holds sudo on path.
+func (c *Core) sudoPrivilege(te *token.Entry, path string) bool {
+	if te == nil {
+		return false
+	}
+	if te.IsRoot() {
+		return true
+	}
+	acl, err := c.policies.ACL(te.Policies)
 	if err != nil {
-		return nil, err
+		return false
 	}
-	ttl := int64(0)
-	var expire any
-	if !te.ExpireTime.IsZero() {
-		ttl = int64(te.ExpireTime.Sub(c.cfg.Now()).Seconds())
-		expire = te.ExpireTime.UTC().Format("2006-01-02T15:04:05.999999999Z07:00")
+	res := acl.Allowed(policy.Request{Op: policy.Update, Path: strings.TrimPrefix(path, "/")})
+	return res.Sudo
+}
+
+// tokenBackendCore is what the auth/token/ backend sees of the core.
+type tokenBackendCore struct{ c *Core }
+
+var (
+	_ tokenauth.Core          = tokenBackendCore{}
+	_ tokenauth.PolicyChecker = tokenBackendCore{}
+)
+
+func (t tokenBackendCore) Tokens() *token.Store { return t.c.tokens }
+
+func (t tokenBackendCore) SudoPrivilege(_ context.Context, te *token.Entry, path string) bool {
+	return t.c.sudoPrivilege(te, path)
+}
+
+func (t tokenBackendCore) TokenLimits(path string) token.Limits { return t.c.mountLimits(path) }
+
+func (t tokenBackendCore) PolicyExists(name string) bool {
+	if name == policy.DefaultPolicyName {
+		return true
 	}
-	return &logical.Response{Data: map[string]any{
-		"accessor":         te.Accessor,
-		"creation_time":    te.CreationTime.Unix(),
-		"creation_ttl":     int64(te.TTL.Seconds()),
-		"display_name":     te.DisplayName,
-		"entity_id":        te.EntityID,
-		"expire_time":      expire,
-		"explicit_max_ttl": int64(te.ExplicitMaxTTL.Seconds()),
-		"id":               te.ID,
-		"meta":             te.Meta,
-		"num_uses":         te.NumUses,
-		"orphan":           te.Orphan,
-		"path":             te.Path,
-		"policies":         te.Policies,
-		"renewable":        te.Renewable,
-		"ttl":              ttl,
-		"type":             te.Type,
-	}}, nil
+	_, ok := t.c.policies.Get(name)
+	return ok
+}
+
+// tokenFactory builds the auth/token/ backend.
+func (c *Core) tokenFactory(ctx context.Context, conf *logical.BackendConfig) (logical.Backend, error) {
+	return tokenauth.New(tokenBackendCore{c}, conf)
 }

@@ -2,96 +2,207 @@ package token
 
 import (
 	"context"
+	"crypto/aes"
+	"crypto/cipher"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
-	"math/big"
+	"log/slog"
 	"sync"
 	"time"
 
+	"github.com/cofre-io/cofre/server/expire"
 	"github.com/cofre-io/cofre/server/storage"
-)
-
-// Errors returned by the Store.
-var (
-	ErrNotFound = errors.New("token not found")
-	ErrNoSalt   = errors.New("token store is not loaded")
 )
 
 // Storage layout inside the store's view.
 const (
 	saltKey        = "salt"
+	batchKeyKey    = "batch-key"
 	idPrefix       = "id/"
 	accessorPrefix = "accessor/"
 	parentPrefix   = "parent/"
+	expirePrefix   = "expire/"
 )
 
 // Config constructs a Store.
 type Config struct {
-	// Storage is the store's private view of the barrier.
+	// Storage is the store's private view of the barrier. Required.
 	Storage storage.Backend
-	Now     func() time.Time
-	Rand    io.Reader
+	// Clock drives expiry timers (default expire.RealClock); Now defaults
+	// to Clock.Now.
+	Clock  expire.Clock
+	Now    func() time.Time
+	Rand   io.Reader
+	Logger *slog.Logger
+	// ExpiryWorkers bounds concurrent expiry revocations (default 4).
+	ExpiryWorkers int
+	// UsedUpGrace is how long a used-up token's records may linger before
+	// the expiry scheduler revokes them, should the request that used it
+	// up never call Revoke (default 1m).
+	UsedUpGrace time.Duration
+	// ExpiryMinBackoff and ExpiryMaxBackoff tune retries of failed
+	// revocations (defaults: the scheduler's).
+	ExpiryMinBackoff time.Duration
+	ExpiryMaxBackoff time.Duration
 }
 
-// Store persists tokens.
-type Store struct {
-	view storage.Backend
-	now  func() time.Time
-	rand io.Reader
+func (c *Config) validate() error {
+	if c.Storage == nil {
+		return fmt.Errorf("token: storage is required")
+	}
+	if c.Clock == nil {
+		c.Clock = expire.RealClock{}
+	}
+	if c.Now == nil {
+		c.Now = c.Clock.Now
+	}
+	if c.Rand == nil {
+		c.Rand = rand.Reader
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.UsedUpGrace <= 0 {
+		c.UsedUpGrace = time.Minute
+	}
+	return nil
+}
 
-	mu   sync.RWMutex
-	salt []byte
+// RevokeHook runs once per revoked token, before its records are deleted.
+// An error stops the revocation (the token stays unusable and revocation
+// is retried). Hooks must not revoke tokens themselves.
+type RevokeHook func(ctx context.Context, e *Entry) error
+
+// Store persists tokens. Load must be called after unseal.
+type Store struct {
+	cfg  Config
+	view storage.Backend
+	// locks serialise read-modify-write of one token (use counts, renewal,
+	// revocation), striped by HashedID.
+	locks [256]sync.Mutex
+
+	hooksMu sync.RWMutex
+	hooks   []RevokeHook
+
+	mu    sync.RWMutex
+	salt  []byte
+	batch cipher.AEAD
+	sched *expire.Scheduler
 }
 
 // NewStore returns a Store; Load must be called after unseal.
 func NewStore(cfg Config) (*Store, error) {
-	if cfg.Storage == nil {
-		return nil, fmt.Errorf("token: storage is required")
+	if err := cfg.validate(); err != nil {
+		return nil, err
 	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Rand == nil {
-		cfg.Rand = rand.Reader
-	}
-	return &Store{view: cfg.Storage, now: cfg.Now, rand: cfg.Rand}, nil
+	return &Store{cfg: cfg, view: cfg.Storage}, nil
 }
 
-// Load reads the salt, creating it on first use.
+// OnRevoke registers a hook run for every revoked token (leases,
+// cubbyhole). Hooks run in registration order.
+func (s *Store) OnRevoke(h RevokeHook) {
+	s.hooksMu.Lock()
+	s.hooks = append(s.hooks, h)
+	s.hooksMu.Unlock()
+}
+
+// Load reads the salt and the batch key (creating them on first use) and
+// starts the expiry scheduler, which restores pending expirations in the
+// background.
 func (s *Store) Load(ctx context.Context) error {
-	e, err := s.view.Get(ctx, saltKey)
+	salt, err := s.loadKey(ctx, saltKey)
 	if err != nil {
-		return fmt.Errorf("token: read salt: %w", err)
+		return err
 	}
-	var salt []byte
-	if e != nil {
-		salt = e.Value
-	} else {
-		salt = make([]byte, 32)
-		if _, err := io.ReadFull(s.rand, salt); err != nil {
-			return fmt.Errorf("token: salt: %w", err)
-		}
-		if err := s.view.Put(ctx, &storage.Entry{Key: saltKey, Value: salt}); err != nil {
-			return fmt.Errorf("token: write salt: %w", err)
-		}
+	bk, err := s.loadKey(ctx, batchKeyKey)
+	if err != nil {
+		return err
+	}
+	block, err := aes.NewCipher(bk)
+	if err != nil {
+		return fmt.Errorf("token: batch key: %w", err)
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return fmt.Errorf("token: batch key: %w", err)
+	}
+	sched, err := expire.New(expire.Config{
+		Storage:    storage.NewView(s.view, expirePrefix),
+		OnExpire:   s.onExpire,
+		Clock:      s.cfg.Clock,
+		Logger:     s.cfg.Logger.With("component", "token-expiry"),
+		Workers:    s.cfg.ExpiryWorkers,
+		MinBackoff: s.cfg.ExpiryMinBackoff,
+		MaxBackoff: s.cfg.ExpiryMaxBackoff,
+	})
+	if err != nil {
+		return fmt.Errorf("token: %w", err)
 	}
 	s.mu.Lock()
-	s.salt = salt
+	old := s.sched
+	s.salt, s.batch, s.sched = salt, aead, sched
 	s.mu.Unlock()
-	return nil
+	if old != nil {
+		old.Stop()
+	}
+	return sched.Start(ctx)
 }
 
-// Unload forgets the salt (on seal).
+func (s *Store) loadKey(ctx context.Context, key string) ([]byte, error) {
+	e, err := s.view.Get(ctx, key)
+	if err != nil {
+		return nil, fmt.Errorf("token: read %s: %w", key, err)
+	}
+	if e != nil {
+		return e.Value, nil
+	}
+	v := make([]byte, 32)
+	if _, err := io.ReadFull(s.cfg.Rand, v); err != nil {
+		return nil, fmt.Errorf("token: generate %s: %w", key, err)
+	}
+	if err := s.view.Put(ctx, &storage.Entry{Key: key, Value: v}); err != nil {
+		return nil, fmt.Errorf("token: write %s: %w", key, err)
+	}
+	return v, nil
+}
+
+// Unload stops the expiry scheduler and forgets the keys (on seal).
 func (s *Store) Unload() {
 	s.mu.Lock()
-	s.salt = nil
+	sched := s.sched
+	s.salt, s.batch, s.sched = nil, nil, nil
 	s.mu.Unlock()
+	if sched != nil {
+		sched.Stop()
+	}
+}
+
+// PendingExpirations returns how many tokens wait in the expiry scheduler.
+func (s *Store) PendingExpirations() int {
+	if sc := s.scheduler(); sc != nil {
+		return sc.Pending()
+	}
+	return 0
+}
+
+// ExpiryLoaded reports whether the scheduler has restored its whole index.
+func (s *Store) ExpiryLoaded() bool {
+	if sc := s.scheduler(); sc != nil {
+		return sc.Loaded()
+	}
+	return false
+}
+
+func (s *Store) scheduler() *expire.Scheduler {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.sched
 }
 
 // Hash returns the salted HMAC of a token value or accessor.
@@ -107,77 +218,10 @@ func (s *Store) Hash(v string) (string, error) {
 	return hex.EncodeToString(m.Sum(nil)), nil
 }
 
-const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-
-// randomString returns n characters drawn uniformly from base62.
-func (s *Store) randomString(n int) (string, error) {
-	out := make([]byte, n)
-	max := big.NewInt(int64(len(base62)))
-	for i := range out {
-		v, err := rand.Int(s.rand, max)
-		if err != nil {
-			return "", err
-		}
-		out[i] = base62[v.Int64()]
-	}
-	return string(out), nil
-}
-
-// NewTokenValue returns a fresh service token value ("hvs." and 24 base62
-// characters, about 143 bits).
-func (s *Store) NewTokenValue() (string, error) {
-	r, err := s.randomString(24)
-	if err != nil {
-		return "", fmt.Errorf("token: generate: %w", err)
-	}
-	return PrefixService + r, nil
-}
-
-// Create persists e, generating its value and accessor unless e.ID is set
-// (generate-root and dev mode choose the value). It fills HashedID,
-// Accessor and CreationTime and returns e with ID set.
-func (s *Store) Create(ctx context.Context, e *Entry) (*Entry, error) {
-	if e.ID == "" {
-		id, err := s.NewTokenValue()
-		if err != nil {
-			return nil, err
-		}
-		e.ID = id
-	}
-	if e.Accessor == "" {
-		acc, err := s.randomString(24)
-		if err != nil {
-			return nil, fmt.Errorf("token: accessor: %w", err)
-		}
-		e.Accessor = acc
-	}
-	if e.Type == "" {
-		e.Type = TypeService
-	}
-	if e.CreationTime.IsZero() {
-		e.CreationTime = s.now().UTC()
-	}
-	h, err := s.Hash(e.ID)
-	if err != nil {
-		return nil, err
-	}
-	e.HashedID = h
-	ah, err := s.Hash(e.Accessor)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.put(ctx, e); err != nil {
-		return nil, err
-	}
-	if err := s.view.Put(ctx, &storage.Entry{Key: accessorPrefix + ah, Value: []byte(h)}); err != nil {
-		return nil, fmt.Errorf("token: write accessor: %w", err)
-	}
-	if e.Parent != "" {
-		if err := s.view.Put(ctx, &storage.Entry{Key: parentPrefix + e.Parent + "/" + h, Value: []byte{}}); err != nil {
-			return nil, fmt.Errorf("token: write parent index: %w", err)
-		}
-	}
-	return e, nil
+func (s *Store) lockFor(hashed string) *sync.Mutex {
+	h := fnv.New32a()
+	h.Write([]byte(hashed))
+	return &s.locks[h.Sum32()%uint32(len(s.locks))]
 }
 
 func (s *Store) put(ctx context.Context, e *Entry) error {
@@ -191,124 +235,25 @@ func (s *Store) put(ctx context.Context, e *Entry) error {
 	return nil
 }
 
-// Update persists changes to an existing entry (renewal, use counts).
+// Update persists changes to an existing service token's entry.
 func (s *Store) Update(ctx context.Context, e *Entry) error {
-	if e.HashedID == "" {
+	if e.HashedID == "" || e.Type == TypeBatch {
 		return fmt.Errorf("token: update: %w", ErrNotFound)
 	}
 	return s.put(ctx, e)
 }
 
-// Lookup returns the entry of a token value, or ErrNotFound when it does not
-// exist or has expired.
-func (s *Store) Lookup(ctx context.Context, id string) (*Entry, error) {
-	h, err := s.Hash(id)
-	if err != nil {
-		return nil, err
-	}
-	e, err := s.LookupHashed(ctx, h)
-	if err != nil {
-		return nil, err
-	}
-	e.ID = id
-	return e, nil
-}
-
-// LookupHashed returns the entry stored under a HashedID.
-func (s *Store) LookupHashed(ctx context.Context, hashed string) (*Entry, error) {
-	raw, err := s.view.Get(ctx, idPrefix+hashed)
+// raw reads an entry whatever its state; nil when absent.
+func (s *Store) raw(ctx context.Context, hashed string) (*Entry, error) {
+	r, err := s.view.Get(ctx, idPrefix+hashed)
 	if err != nil {
 		return nil, fmt.Errorf("token: read: %w", err)
 	}
-	if raw == nil {
-		return nil, ErrNotFound
+	if r == nil {
+		return nil, nil
 	}
 	var e Entry
-	if err := json.Unmarshal(raw.Value, &e); err != nil {
-		return nil, fmt.Errorf("token: decode: %w", err)
-	}
-	if e.Expired(s.now()) {
-		return nil, ErrNotFound
-	}
-	return &e, nil
-}
-
-// LookupAccessor returns the entry whose accessor is acc.
-func (s *Store) LookupAccessor(ctx context.Context, acc string) (*Entry, error) {
-	ah, err := s.Hash(acc)
-	if err != nil {
-		return nil, err
-	}
-	raw, err := s.view.Get(ctx, accessorPrefix+ah)
-	if err != nil {
-		return nil, fmt.Errorf("token: read accessor: %w", err)
-	}
-	if raw == nil {
-		return nil, ErrNotFound
-	}
-	return s.LookupHashed(ctx, string(raw.Value))
-}
-
-// Children returns the HashedIDs of a token's direct children.
-func (s *Store) Children(ctx context.Context, hashed string) ([]string, error) {
-	keys, err := s.view.List(ctx, parentPrefix+hashed+"/")
-	if err != nil {
-		return nil, fmt.Errorf("token: list children: %w", err)
-	}
-	return keys, nil
-}
-
-// Delete removes one token's records (not its children). Revocation policy
-// (cascade, orphaning, leases) is the caller's.
-func (s *Store) Delete(ctx context.Context, e *Entry) error {
-	ah, err := s.Hash(e.Accessor)
-	if err != nil {
-		return err
-	}
-	if e.Parent != "" {
-		if err := s.view.Delete(ctx, parentPrefix+e.Parent+"/"+e.HashedID); err != nil {
-			return fmt.Errorf("token: delete parent index: %w", err)
-		}
-	}
-	if err := s.view.Delete(ctx, accessorPrefix+ah); err != nil {
-		return fmt.Errorf("token: delete accessor: %w", err)
-	}
-	if err := s.view.Delete(ctx, idPrefix+e.HashedID); err != nil {
-		return fmt.Errorf("token: delete: %w", err)
-	}
-	return nil
-}
-
-// RevokeTree deletes a token and, depth first, every descendant.
-func (s *Store) RevokeTree(ctx context.Context, e *Entry) error {
-	kids, err := s.Children(ctx, e.HashedID)
-	if err != nil {
-		return err
-	}
-	for _, k := range kids {
-		child, err := s.rawLookup(ctx, k)
-		if err != nil {
-			return err
-		}
-		if child == nil {
-			_ = s.view.Delete(ctx, parentPrefix+e.HashedID+"/"+k)
-			continue
-		}
-		if err := s.RevokeTree(ctx, child); err != nil {
-			return err
-		}
-	}
-	return s.Delete(ctx, e)
-}
-
-// rawLookup reads an entry whether or not it has expired.
-func (s *Store) rawLookup(ctx context.Context, hashed string) (*Entry, error) {
-	raw, err := s.view.Get(ctx, idPrefix+hashed)
-	if err != nil || raw == nil {
-		return nil, err
-	}
-	var e Entry
-	if err := json.Unmarshal(raw.Value, &e); err != nil {
+	if err := json.Unmarshal(r.Value, &e); err != nil {
 		return nil, fmt.Errorf("token: decode: %w", err)
 	}
 	return &e, nil
