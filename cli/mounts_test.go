@@ -86,7 +86,7 @@ func TestMountsOfLegacyTopLevel(t *testing.T) {
 
 func TestAuthCommands(t *testing.T) {
 	s := newStub(t, map[string]stubResp{
-		"POST /v1/sys/auth/people":  {status: 204},
+		"POST /v1/sys/auth/people":   {status: 204},
 		"DELETE /v1/sys/auth/people": {status: 204},
 		"GET /v1/sys/auth":           {body: `{"data":{"token/":{"type":"token","accessor":"auth_token_1","description":"token based credentials"}}}`},
 	})

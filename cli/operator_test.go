@@ -123,10 +123,10 @@ func TestSealRotateKeyStatus(t *testing.T) {
 func TestRekey(t *testing.T) {
 	status := `{"nonce":"n-1","started":true,"t":2,"n":3,"progress":0,"required":3,"verification_required":false}`
 	s := newStub(t, map[string]stubResp{
-		"PUT /v1/sys/rekey/init":    {body: status},
-		"GET /v1/sys/rekey/init":    {body: status},
-		"DELETE /v1/sys/rekey/init": {status: 204},
-		"PUT /v1/sys/rekey/update":  {body: `{"complete":true,"nonce":"n-1","keys":["0a","0b","0c"],"keys_base64":["Cg==","Cw==","DA=="]}`},
+		"PUT /v1/sys/rekey/init":              {body: status},
+		"GET /v1/sys/rekey/init":              {body: status},
+		"DELETE /v1/sys/rekey/init":           {status: 204},
+		"PUT /v1/sys/rekey/update":            {body: `{"complete":true,"nonce":"n-1","keys":["0a","0b","0c"],"keys_base64":["Cg==","Cw==","DA=="]}`},
 		"GET /v1/sys/rekey-recovery-key/init": {body: status},
 	})
 	res := s.run(t, "operator", "rekey", "-init", "-key-shares=3", "-key-threshold=2")

@@ -64,8 +64,8 @@ func TestReadPermissionDenied(t *testing.T) {
 
 func TestWrite(t *testing.T) {
 	s := newStub(t, map[string]stubResp{
-		"PUT /v1/secret/app":          {status: 204},
-		"PUT /v1/auth/token/create":   {body: `{"auth":{"client_token":"hvs.new","accessor":"acc","policies":["default"],"token_policies":["default"],"lease_duration":3600,"renewable":true}}`},
+		"PUT /v1/secret/app":        {status: 204},
+		"PUT /v1/auth/token/create": {body: `{"auth":{"client_token":"hvs.new","accessor":"acc","policies":["default"],"token_policies":["default"],"lease_duration":3600,"renewable":true}}`},
 	})
 	dir := t.TempDir()
 	file := filepath.Join(dir, "cert.pem")
