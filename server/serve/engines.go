@@ -3,6 +3,9 @@ package serve
 import (
 	"encoding/base64"
 
+	"github.com/cofre-io/cofre/server/auth/approle"
+	"github.com/cofre-io/cofre/server/auth/userpass"
+	"github.com/cofre-io/cofre/server/engines/cubbyhole"
 	"github.com/cofre-io/cofre/server/engines/kv"
 	"github.com/cofre-io/cofre/server/logical"
 )
@@ -10,14 +13,18 @@ import (
 // SecretFactories lists the secrets engines a server can mount.
 func SecretFactories() map[string]logical.Factory {
 	return map[string]logical.Factory{
-		"kv": kv.Factory,
+		"kv":        kv.Factory,
+		"cubbyhole": cubbyhole.Factory,
 	}
 }
 
 // AuthFactories lists the auth methods a server can enable (the token
 // method is the core's own).
 func AuthFactories() map[string]logical.Factory {
-	return map[string]logical.Factory{}
+	return map[string]logical.Factory{
+		"approle":  approle.Factory,
+		"userpass": userpass.Factory,
+	}
 }
 
 func encodeB64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }

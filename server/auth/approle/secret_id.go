@@ -55,7 +55,8 @@ type secretStore struct {
 }
 
 func newSecretStore(s storage.Backend, k hmacKey, roleName string) secretStore {
-	return secretStore{s: s, prefix: secretPrefix(k, roleName), accPre: accessorPrefix(k, roleName)}
+	h := k.sum(domainRoleName, roleName)
+	return secretStore{s: s, prefix: "secret_id/" + h + "/", accPre: "accessor/" + h + "/"}
 }
 
 // accessorEntry is the accessor index record.
