@@ -55,6 +55,15 @@ func TestAppRoleLoginThroughServer(t *testing.T) {
 	srv, roleID := setup(t, map[string]any{"token_policies": "default", "token_ttl": "20m", "token_max_ttl": "30m"})
 	secretID := newSecretID(t, srv.Client, map[string]any{"metadata": `{"team":"payments"}`})
 
+	roles, err := srv.Client.Logical().List("auth/approle/role")
+	if err != nil || roles == nil || len(roles.Data["keys"].([]any)) != 1 {
+		t.Fatalf("list roles: %v %v", roles, err)
+	}
+	accs, err := srv.Client.Logical().List("auth/approle/role/web/secret-id")
+	if err != nil || accs == nil || len(accs.Data["keys"].([]any)) != 1 {
+		t.Fatalf("list secret id accessors: %v %v", accs, err)
+	}
+
 	anon := srv.NewClient(t, "")
 	anon.ClearToken()
 	login, err := anon.Logical().Write("auth/approle/login", map[string]any{"role_id": roleID, "secret_id": secretID})
