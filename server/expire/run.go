@@ -92,8 +92,9 @@ func (s *Scheduler) dispatchDue(ctx context.Context) time.Duration {
 		}
 		top := s.heap[0]
 		if top.at.After(now) {
+			wait := top.at.Sub(now)
 			s.mu.Unlock()
-			return top.at.Sub(now)
+			return wait
 		}
 		select {
 		case s.sem <- struct{}{}:
@@ -129,8 +130,8 @@ func (s *Scheduler) sleep(ctx context.Context, d time.Duration) {
 func (s *Scheduler) fire(ctx context.Context, it *item) {
 	defer s.workers.Done()
 	err := s.call(ctx, it.id)
-	<-s.sem
 	s.finish(ctx, it, err)
+	<-s.sem // after finish: a retry is armed before another item runs
 	s.poke()
 }
 
@@ -158,9 +159,10 @@ func (s *Scheduler) finish(ctx context.Context, it *item, err error) {
 		wait := s.backoff(it.attempt)
 		s.seq++
 		it.at, it.seq = s.cfg.Clock.Now().Add(wait), s.seq
+		attempt := it.attempt
 		heap.Push(&s.heap, it)
 		s.mu.Unlock()
-		s.cfg.Logger.Warn("expiry callback failed; will retry", "id", it.id, "attempt", it.attempt, "retry_in", wait, "err", err)
+		s.cfg.Logger.Warn("expiry callback failed; will retry", "id", it.id, "attempt", attempt, "retry_in", wait, "err", err)
 		return
 	}
 	delete(s.items, it.id)

@@ -3,6 +3,7 @@ package expire
 import (
 	"container/heap"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -186,13 +187,12 @@ func (s *Scheduler) Schedule(ctx context.Context, id string, at time.Time) error
 	l := s.stripe(id)
 	l.Lock()
 	defer l.Unlock()
+	s.markTouched(id)
 	if err := s.persist(ctx, id, at); err != nil {
+		s.restore(ctx, id)
 		return err
 	}
 	s.mu.Lock()
-	if s.loading {
-		s.touched[id] = struct{}{}
-	}
 	s.seq++
 	if it, ok := s.items[id]; ok && it.index >= 0 {
 		it.at, it.attempt, it.seq = at, 0, s.seq
@@ -218,13 +218,12 @@ func (s *Scheduler) Cancel(ctx context.Context, id string) error {
 	l := s.stripe(id)
 	l.Lock()
 	defer l.Unlock()
+	s.markTouched(id)
 	if err := s.unpersist(ctx, id); err != nil {
+		s.restore(ctx, id)
 		return err
 	}
 	s.mu.Lock()
-	if s.loading {
-		s.touched[id] = struct{}{}
-	}
 	if it, ok := s.items[id]; ok {
 		if it.index >= 0 {
 			heap.Remove(&s.heap, it.index)
@@ -248,3 +247,37 @@ func (s *Scheduler) DueAt(id string) (time.Time, bool) {
 
 // errPanicked replaces a panic in OnExpire: the item is retried.
 var errPanicked = errors.New("expire: OnExpire panicked")
+
+// markTouched tells a load in progress to leave id alone: the caller is
+// about to change its index entry and will update memory itself. It must
+// be called before the storage write, or the load could read the new entry
+// and arm it a second time.
+func (s *Scheduler) markTouched(id string) {
+	s.mu.Lock()
+	if s.loading {
+		s.touched[id] = struct{}{}
+	}
+	s.mu.Unlock()
+}
+
+// restore re-arms id from its stored entry after a failed Schedule or
+// Cancel, in case markTouched made the load skip it.
+func (s *Scheduler) restore(ctx context.Context, id string) {
+	e, err := s.cfg.Storage.Get(ctx, indexKey(id))
+	if err != nil || e == nil {
+		return
+	}
+	var r record
+	if json.Unmarshal(e.Value, &r) != nil || r.ID != id {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.items[id]; ok {
+		return
+	}
+	s.seq++
+	it := &item{id: id, at: time.Unix(0, r.At), seq: s.seq}
+	s.items[id] = it
+	heap.Push(&s.heap, it)
+}
