@@ -161,3 +161,16 @@ func wantContains(t *testing.T, got string, subs ...string) {
 		}
 	}
 }
+
+// wantRow checks that a table line holds key and value separated by
+// padding.
+func wantRow(t *testing.T, out, key, value string) {
+	t.Helper()
+	for _, line := range strings.Split(out, "\n") {
+		k, v, ok := strings.Cut(line, "  ")
+		if ok && k == key && strings.TrimSpace(v) == value {
+			return
+		}
+	}
+	t.Errorf("no row %q = %q in:\n%s", key, value, out)
+}

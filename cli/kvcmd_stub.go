@@ -1,0 +1,3 @@
+package cli
+
+func kvCommands(map[string]command) {}
