@@ -51,6 +51,9 @@ func decodeJSONObject(raw []byte) (map[string]any, error) {
 	if dec.More() {
 		return nil, logical.Errorf(logical.ErrInvalidRequest, "failed to parse JSON input: unexpected data after the JSON object")
 	}
+	if v == nil {
+		return nil, nil // Vault clients send "null" for an empty write
+	}
 	m, ok := v.(map[string]any)
 	if !ok {
 		return nil, logical.Errorf(logical.ErrInvalidRequest, "failed to parse JSON input: the body must be a JSON object")
