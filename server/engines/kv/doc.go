@@ -8,7 +8,8 @@
 //
 //	v1/<path>        a version 1 value: the JSON object as written
 //	config           version 2 engine configuration (JSON)
-//	meta/<path>      version 2 key metadata: versions, times, settings (JSON)
+//	meta/<path>      version 2 key metadata: versions, times, settings
+//	                 (compact binary, see codec.go)
 //	ver/<path>@<n>   version 2 value n of <path>: the JSON object as written
 //	upgraded         written once a version 1 mount finished upgrading to 2
 //

@@ -1,45 +1,33 @@
 package kv
 
 import (
-	"encoding/json"
-	"fmt"
 	"strconv"
 	"time"
 )
 
-// keyMeta is a version 2 key's metadata as stored at meta/<path>. Times are
-// Unix nanoseconds (0 = unset) to keep the entry small and cheap to decode.
+// keyMeta is a version 2 key's metadata as stored at meta/<path> (see
+// codec.go). Times are Unix nanoseconds, 0 meaning unset.
 type keyMeta struct {
-	Current     uint64            `json:"cur"`
-	Oldest      uint64            `json:"old,omitempty"`
-	MaxVersions uint32            `json:"max,omitempty"`
-	CASRequired bool              `json:"cas,omitempty"`
-	DeleteAfter time.Duration     `json:"dva,omitempty"`
-	Custom      map[string]string `json:"cm,omitempty"`
-	Created     int64             `json:"ct"`
-	Updated     int64             `json:"ut"`
+	Current     uint64
+	Oldest      uint64
+	MaxVersions uint32
+	CASRequired bool
+	DeleteAfter time.Duration
+	Custom      map[string]string
+	Created     int64
+	Updated     int64
 	// Versions are the kept versions in ascending order, contiguous from
 	// the oldest kept one to Current; destroyed versions stay listed.
-	Versions []versionMeta `json:"vs,omitempty"`
+	Versions []versionMeta
 }
 
 // versionMeta is one version's bookkeeping.
 type versionMeta struct {
-	Version   uint64 `json:"v"`
-	Created   int64  `json:"c"`
-	Deletion  int64  `json:"d,omitempty"` // soft-deleted at (or scheduled for) this time
-	Destroyed bool   `json:"x,omitempty"`
+	Version   uint64
+	Created   int64
+	Deletion  int64 // soft-deleted at (or scheduled for) this time
+	Destroyed bool
 }
-
-func decodeMeta(raw []byte) (*keyMeta, error) {
-	m := new(keyMeta)
-	if err := json.Unmarshal(raw, m); err != nil {
-		return nil, fmt.Errorf("%w: metadata: %v", ErrCorrupt, err)
-	}
-	return m, nil
-}
-
-func (m *keyMeta) encode() ([]byte, error) { return json.Marshal(m) }
 
 // find returns the bookkeeping of version n, or nil when it is not kept.
 func (m *keyMeta) find(n uint64) *versionMeta {
