@@ -339,7 +339,11 @@ func TestV2OversizeLimitIsConfigurable(t *testing.T) {
 
 func TestV2UnknownPathAndOperation(t *testing.T) {
 	f := newFixture(t, "2")
-	f.mustFail(logical.ErrUnsupportedPath, logical.ReadOperation, "nope", nil)
+	err := f.mustFail(logical.ErrUnsupportedPath, logical.ReadOperation, "nope", nil)
+	if !strings.Contains(err.Error(), "vault kv get") {
+		t.Fatalf("no hint: %v", err)
+	}
+	f.mustFail(logical.ErrUnsupportedPath, logical.UpdateOperation, "nope", map[string]any{"a": "b"})
 	f.mustFail(logical.ErrUnsupportedOperation, logical.ListOperation, "data/", nil)
 	f.mustFail(logical.ErrInvalidRequest, logical.ReadOperation, "data/", nil)
 }

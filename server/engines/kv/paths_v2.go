@@ -1,6 +1,8 @@
 package kv
 
 import (
+	"context"
+
 	"github.com/cofre-io/cofre/server/logical"
 	"github.com/cofre-io/cofre/server/logical/framework"
 )
@@ -71,6 +73,22 @@ func (b *Backend) v2Backend() *framework.Backend {
 				HelpSynopsis: "Permanently remove versions of a secret.",
 			},
 			b.configPath(),
+			invalidV2Path(),
 		},
 	}
+}
+
+// errInvalidV2Path answers a version 1 style path on a version 2 mount,
+// with Vault's hint for CLI users.
+var errInvalidV2Path = logical.Errorf(logical.ErrUnsupportedPath, "Invalid path for a versioned K/V secrets engine. See the API docs for the appropriate API endpoints to use. If using the Vault CLI, use 'vault kv get' for this operation.")
+
+func invalidV2Path() *framework.Path {
+	fail := func(context.Context, *logical.Request, *framework.FieldData) (*logical.Response, error) {
+		return nil, errInvalidV2Path
+	}
+	ops := map[logical.Operation]framework.OperationFunc{}
+	for _, op := range []logical.Operation{logical.ReadOperation, logical.ListOperation, logical.UpdateOperation, logical.PatchOperation, logical.DeleteOperation} {
+		ops[op] = fail
+	}
+	return &framework.Path{Pattern: ".*", Operations: ops, TakesArbitraryInput: true}
 }
