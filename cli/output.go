@@ -98,12 +98,16 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// formatValue renders a JSON value for a table cell.
+// formatValue renders a JSON value for a table cell as Vault's tables do:
+// null as "<nil>", an empty string as "n/a".
 func formatValue(v any) string {
 	switch x := v.(type) {
 	case nil:
-		return "n/a"
+		return "<nil>"
 	case string:
+		if x == "" {
+			return "n/a"
+		}
 		return x
 	case json.Number:
 		return x.String()
@@ -170,4 +174,41 @@ func (r *runner) printWarnings(warnings []string) {
 		fmt.Fprintf(r.env.Stderr, "  * %s\n", w)
 	}
 	fmt.Fprintln(r.env.Stderr)
+}
+
+// section is one titled block of kv output: a line of text or a table.
+type section struct {
+	title string
+	rows  []row
+	text  string
+}
+
+// printSections prints each section under a title centred in '=' signs as
+// wide as the section, separated by blank lines, as Vault's kv commands do.
+func (r *runner) printSections(secs ...section) {
+	for i, s := range secs {
+		var body bytes.Buffer
+		if s.rows != nil || s.text == "" {
+			sub := &runner{env: Env{Stdout: &body}}
+			sub.printKV(s.rows)
+		} else {
+			body.WriteString(s.text + "\n")
+		}
+		width := 0
+		for _, l := range strings.Split(body.String(), "\n") {
+			width = max(width, len([]rune(strings.TrimRight(l, " "))))
+		}
+		if i > 0 {
+			io.WriteString(r.env.Stdout, "\n")
+		}
+		io.WriteString(r.env.Stdout, titleLine(s.title, width)+"\n")
+		r.env.Stdout.Write(body.Bytes())
+	}
+}
+
+// titleLine centres " title " in '=' signs to width (at least two each side).
+func titleLine(title string, width int) string {
+	pad := max(width-len(title)-2, 4)
+	left := pad / 2
+	return strings.Repeat("=", left) + " " + title + " " + strings.Repeat("=", pad-left)
 }

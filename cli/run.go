@@ -82,6 +82,9 @@ func Run(ctx context.Context, args []string, env Env) int {
 		}
 	}
 	printHelp(env.Stderr, table, prefix)
+	if len(args) == 1 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help") {
+		return ExitOK
+	}
 	return ExitUsage
 }
 

@@ -69,6 +69,10 @@ func TestUnknownCommand(t *testing.T) {
 	wantCode(t, res, ExitUsage)
 	wantContains(t, res.stderr, "Usage: cofre operator <subcommand>", "operator rekey")
 	wantCode(t, s.run(t), ExitUsage)
+	wantCode(t, s.run(t, "-h"), ExitOK)
+	res = s.run(t, "kv", "metadata")
+	wantCode(t, res, ExitUsage)
+	wantContains(t, res.stderr, "Usage: cofre kv metadata <subcommand>", "kv metadata put")
 	if n := len(s.requests()); n != 0 {
 		t.Errorf("%d requests sent for usage errors", n)
 	}

@@ -1,3 +1,0 @@
-package cli
-
-func kvCommands(map[string]command) {}
