@@ -94,6 +94,7 @@ func New(cfg Config) (*Core, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.tokens.OnRevoke(c.destroyCubbyhole)
 	c.policies = policystore.New(storage.NewView(b, "sys/policy/"))
 	factories := copyFactories(cfg.Factories)
 	factories["system"] = c.systemFactory
