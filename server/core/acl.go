@@ -20,6 +20,12 @@ func (c *Core) authorize(ctx context.Context, te *token.Entry, route *mount.Rout
 	if te == nil {
 		return errPermissionDenied
 	}
+	if handled, allowed := wrappingTokenAuthorized(te, full, req.Operation); handled {
+		if !allowed {
+			return errPermissionDenied
+		}
+		return nil
+	}
 	acl, err := c.policies.ACL(te.Policies)
 	if err != nil {
 		return err
