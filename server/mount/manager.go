@@ -28,6 +28,9 @@ var (
 	ErrInvalidConfig = fmt.Errorf("invalid mount configuration: %w", logical.ErrInvalidRequest)
 )
 
+// singleton types may be mounted once: the core's own backends.
+var singleton = map[string]bool{"system": true, "cubbyhole": true, "token": true, "identity": true}
+
 // Storage keys of the mount tables in the barrier.
 const (
 	secretsTableKey = "core/mounts"
@@ -295,6 +298,13 @@ func (m *Manager) Enable(ctx context.Context, e *Entry) error {
 	}
 	if err := m.fill(e); err != nil {
 		return err
+	}
+	if singleton[e.Type] {
+		for _, other := range m.tables[e.Table] {
+			if other.Type == e.Type {
+				return logical.Errorf(ErrInvalidConfig, "only one %q mount may exist (at %s)", e.Type, other.RoutePath())
+			}
+		}
 	}
 	if existing, ok := m.router.conflict(e.RoutePath()); ok {
 		return logical.Errorf(ErrPathInUse, "path is already in use at %s", existing)

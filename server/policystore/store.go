@@ -101,7 +101,7 @@ func NormalizeName(n string) string { return strings.ToLower(strings.TrimSpace(n
 // warnings. A policy that does not parse is refused and nothing changes.
 func (s *Store) Put(ctx context.Context, name, text string) ([]string, error) {
 	name = NormalizeName(name)
-	if name == "root" {
+	if name == "root" || name == "response-wrapping" {
 		return nil, logical.Errorf(logical.ErrInvalidRequest, "cannot update %q policy", name)
 	}
 	if !nameRE.MatchString(name) || strings.Contains(name, "..") {
