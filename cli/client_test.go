@@ -93,3 +93,14 @@ func TestRunNilWriters(t *testing.T) {
 		t.Errorf("code %d", code)
 	}
 }
+
+func TestNoEchoOnAFile(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "stdin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, ok := noEcho(f); ok {
+		t.Error("a regular file taken for a terminal")
+	}
+}

@@ -148,7 +148,7 @@ func cmdGenerateRoot(ctx context.Context, r *runner, args []string) int {
 		}
 		n = str(m["nonce"])
 	}
-	key, err := r.keyArg(pos, "Unseal Key (will be hidden): ")
+	key, err := r.keyArg(pos, "Unseal Key")
 	if err != nil {
 		return r.fail("Error reading the key: %v", err)
 	}

@@ -81,7 +81,7 @@ func (r *runner) loginToken(ctx context.Context, c *api.Client, pos []string) (*
 	case len(pos) == 1:
 		token, _ = strings.CutPrefix(pos[0], "token=")
 	default:
-		token, err = r.readLine("Token (will be hidden): ")
+		token, err = r.readSecret("Token")
 		token = strings.TrimSpace(token)
 	}
 	if err != nil {
@@ -130,7 +130,7 @@ func (r *runner) loginMethod(ctx context.Context, c *api.Client, method, path st
 		}
 		delete(data, "username")
 		if _, ok := data["password"]; !ok {
-			pw, err := r.readLine("Password (will be hidden): ")
+			pw, err := r.readSecret("Password")
 			if err != nil {
 				return nil, "", r.fail("Error reading the password: %v", err), false
 			}

@@ -45,7 +45,7 @@ func TestLoginToken(t *testing.T) {
 	env2.Stdin = strings.NewReader("hvs.typed\n")
 	res = runEnv(t, env2, "login", "-no-store")
 	wantCode(t, res, ExitOK)
-	wantContains(t, res.stderr, "Token (will be hidden): ")
+	wantContains(t, res.stderr, "Token: ")
 	wantContains(t, res.stdout, "NOT stored")
 	if _, err := os.Stat(filepath.Join(env2.HomeDir, TokenFile)); !os.IsNotExist(err) {
 		t.Error("-no-store stored the token")
@@ -72,7 +72,7 @@ func TestLoginUserpassAndApprole(t *testing.T) {
 	env.Stdin = strings.NewReader("s3cret\n")
 	res := runEnv(t, env, "login", "-method=userpass", "-path=people", "username=ann")
 	wantCode(t, res, ExitOK)
-	wantContains(t, res.stderr, "Password (will be hidden): ")
+	wantContains(t, res.stderr, "Password: ")
 	wantRow(t, res.stdout, "token", "hvs.user")
 	wantRow(t, res.stdout, "token_meta_username", "ann")
 	got := s.last(t, "PUT", "/v1/auth/people/login/ann")

@@ -123,7 +123,7 @@ func (r *runner) keyArg(pos []string, prompt string) (string, error) {
 		b, err := r.readStdin()
 		return strings.TrimSpace(string(b)), err
 	}
-	line, err := r.readLine(prompt)
+	line, err := r.readSecret(prompt)
 	return strings.TrimSpace(line), err
 }
 
@@ -136,7 +136,7 @@ func cmdUnseal(ctx context.Context, r *runner, args []string) int {
 	}
 	body := map[string]any{"reset": true}
 	if !*reset {
-		key, err := r.keyArg(pos, "Unseal Key (will be hidden): ")
+		key, err := r.keyArg(pos, "Unseal Key")
 		if err != nil {
 			return r.fail("Error reading the unseal key: %v", err)
 		}

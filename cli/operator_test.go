@@ -68,7 +68,7 @@ func TestUnseal(t *testing.T) {
 	env.Stdin = strings.NewReader("from-stdin-key\r\nignored\n")
 	res = runEnv(t, env, "operator", "unseal")
 	wantCode(t, res, ExitOK)
-	wantContains(t, res.stderr, "Unseal Key (will be hidden): ")
+	wantContains(t, res.stderr, "Unseal Key: ")
 	if strings.Contains(res.stderr+res.stdout, "from-stdin-key") {
 		t.Error("the key was echoed")
 	}

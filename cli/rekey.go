@@ -63,7 +63,7 @@ key shares) without re-encrypting data:
 		}
 		n = str(m["nonce"])
 	}
-	key, err := r.keyArg(pos, "Unseal Key (will be hidden): ")
+	key, err := r.keyArg(pos, "Unseal Key")
 	if err != nil {
 		return r.fail("Error reading the key: %v", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/hashicorp/vault/api"
@@ -131,9 +132,10 @@ func (r *runner) readStdin() ([]byte, error) {
 	return io.ReadAll(r.env.Stdin)
 }
 
-// readLine prompts on standard error and reads one line from standard
-// input, without its line ending.
-func (r *runner) readLine(prompt string) (string, error) {
+// readSecret prompts on standard error ("NAME: ", with "(will be hidden)"
+// when standard input is a terminal whose echo can be turned off) and reads
+// one line from standard input, without its line ending.
+func (r *runner) readSecret(name string) (string, error) {
 	if r.stdinUsed {
 		return "", errors.New("standard input can be read only once")
 	}
@@ -141,7 +143,13 @@ func (r *runner) readLine(prompt string) (string, error) {
 	if r.env.Stdin == nil {
 		return "", errors.New("no standard input")
 	}
-	fmt.Fprint(r.env.Stderr, prompt)
+	if f, ok := r.env.Stdin.(*os.File); ok {
+		if restore, ok := noEcho(f); ok {
+			defer restore()
+			name += " (will be hidden)"
+		}
+	}
+	fmt.Fprint(r.env.Stderr, name+": ")
 	var b strings.Builder
 	buf := make([]byte, 1)
 	for {
