@@ -192,20 +192,9 @@ func (s *Scheduler) Schedule(ctx context.Context, id string, at time.Time) error
 		s.restore(ctx, id)
 		return err
 	}
-	s.mu.Lock()
-	s.seq++
-	if it, ok := s.items[id]; ok && it.index >= 0 {
-		it.at, it.attempt, it.seq = at, 0, s.seq
-		heap.Fix(&s.heap, it.index)
-	} else {
-		// New, or its callback is running: the running one no longer owns
-		// the id (its completion will see that and leave this alone).
-		it := &item{id: id, at: at, seq: s.seq}
-		s.items[id] = it
-		heap.Push(&s.heap, it)
-	}
-	s.mu.Unlock()
-	s.poke()
+	// A running callback for id no longer owns it once re-armed: its
+	// completion sees that and leaves the new item alone.
+	s.Arm(id, at)
 	return nil
 }
 
@@ -280,4 +269,38 @@ func (s *Scheduler) restore(ctx context.Context, id string) {
 	it := &item{id: id, at: time.Unix(0, r.At), seq: s.seq}
 	s.items[id] = it
 	heap.Push(&s.heap, it)
+}
+
+// IndexEntry returns the index entry Schedule would write for id (its key
+// relative to Config.Storage) so that a caller can write it in its own
+// storage transaction together with its own records; once that commits,
+// the caller calls Arm. The caller must not Schedule or Cancel the same id
+// meanwhile.
+func (s *Scheduler) IndexEntry(id string, at time.Time) (storage.Entry, error) {
+	if id == "" {
+		return storage.Entry{}, ErrEmptyID
+	}
+	buf, err := json.Marshal(record{ID: id, At: at.UnixNano()})
+	if err != nil {
+		return storage.Entry{}, fmt.Errorf("expire: encode: %w", err)
+	}
+	s.markTouched(id)
+	return storage.Entry{Key: indexKey(id), Value: buf}, nil
+}
+
+// Arm schedules id in memory only, after its IndexEntry was persisted by
+// the caller.
+func (s *Scheduler) Arm(id string, at time.Time) {
+	s.mu.Lock()
+	s.seq++
+	if it, ok := s.items[id]; ok && it.index >= 0 {
+		it.at, it.attempt, it.seq = at, 0, s.seq
+		heap.Fix(&s.heap, it.index)
+	} else {
+		it := &item{id: id, at: at, seq: s.seq}
+		s.items[id] = it
+		heap.Push(&s.heap, it)
+	}
+	s.mu.Unlock()
+	s.poke()
 }

@@ -26,8 +26,17 @@ type env struct {
 	revoked []string
 }
 
-func newEnv(t testing.TB) *env {
-	e := &env{t: t, clock: expiretest.NewFakeClock(t0), view: storage.NewView(inmem.New(), "sys/token/")}
+// plainBackend hides the Transactional capability of what it wraps.
+type plainBackend struct{ storage.Backend }
+
+func newEnv(t testing.TB) *env { return newEnvOn(t, storage.NewView(inmem.New(), "sys/token/")) }
+
+// newPlainEnv is newEnv over storage without transactions, so the store
+// writes indexes and entries in order instead of atomically.
+func newPlainEnv(t testing.TB) *env { return newEnvOn(t, plainBackend{inmem.New()}) }
+
+func newEnvOn(t testing.TB, view storage.Backend) *env {
+	e := &env{t: t, clock: expiretest.NewFakeClock(t0), view: view}
 	e.open()
 	return e
 }

@@ -14,6 +14,7 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cofre-io/cofre/server/expire"
@@ -89,6 +90,9 @@ type Store struct {
 
 	hooksMu sync.RWMutex
 	hooks   []RevokeHook
+
+	// noTxn is set once the storage turned out not to be transactional.
+	noTxn atomic.Bool
 
 	mu    sync.RWMutex
 	salt  []byte

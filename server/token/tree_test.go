@@ -107,15 +107,16 @@ var treeTranscripts = map[string]string{
 }
 
 func TestTokenTreeTranscripts(t *testing.T) {
-	for name, script := range treeTranscripts {
-		t.Run(name, func(t *testing.T) {
-			runTree(t, script)
-		})
+	for mode, mk := range map[string]func(testing.TB) *env{"atomic": newEnv, "ordered": newPlainEnv} {
+		for name, script := range treeTranscripts {
+			t.Run(mode+"/"+name, func(t *testing.T) {
+				runTree(t, mk(t), script)
+			})
+		}
 	}
 }
 
-func runTree(t *testing.T, script string) {
-	e := newEnv(t)
+func runTree(t *testing.T, e *env, script string) {
 	ctx := context.Background()
 	tokens := map[string]*token.Entry{}
 	get := func(n string) *token.Entry {
