@@ -18,7 +18,10 @@
 // root_token object, and the listing commands (secrets list, auth list)
 // the data map.
 //
-// Everything the package touches comes in through Env, so Run is safe to
-// call from several goroutines with different Envs. Secrets (tokens,
-// unseal keys, written values) never appear in error messages.
+// Apart from the files its arguments and flags name (k=@file, policy files,
+// CA certificates) and the token file in Env.HomeDir, everything the
+// package touches comes in through Env, and it keeps no package state, so
+// Run is safe to call from several goroutines with different Envs. Secrets
+// (tokens, unseal keys, written values) never appear in error messages;
+// prompted secrets are not echoed when standard input is a Linux terminal.
 package cli
