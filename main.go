@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/cofre-io/cofre/cli"
 	"github.com/cofre-io/cofre/server/serve"
 )
 
@@ -20,9 +21,15 @@ func main() {
 }
 
 func run(ctx context.Context, args []string) int {
-	if len(args) > 0 && args[0] == "server" {
-		return serve.Main(ctx, args[1:], os.Stdout, os.Stderr, os.Getenv)
+	if len(args) > 0 {
+		switch args[0] {
+		case "server":
+			return serve.Main(ctx, args[1:], os.Stdout, os.Stderr, os.Getenv)
+		case "provider", "csi":
+			fmt.Fprintf(os.Stderr, "cofre %s is not implemented yet\n", args[0])
+			return 1
+		}
 	}
-	fmt.Fprintln(os.Stderr, "usage: cofre server [-dev | -config=FILE]")
-	return 2
+	home, _ := os.UserHomeDir() // without a home the CLI just has no token file
+	return cli.Run(ctx, args, cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, HomeDir: home})
 }
