@@ -1,7 +1,9 @@
 package kv
 
 import (
+	"encoding/json"
 	"errors"
+	"math"
 	"reflect"
 	"testing"
 	"time"
@@ -71,4 +73,61 @@ func FuzzDecodeMeta(f *testing.F) {
 			t.Fatalf("round trip: %+v, %v; want %+v", again, err, m)
 		}
 	})
+}
+
+// FuzzValueCodec: any JSON object survives encodeValue/decodeValue with the
+// same JSON meaning (numbers as written), and any stored bytes decode
+// without panicking.
+func FuzzValueCodec(f *testing.F) {
+	f.Add(`{"a":"b","n":5432,"f":-1.5e3,"t":true,"z":null,"l":[1,"x",[{}],{"k":[]}]}`, []byte{valueFormat, 'o', 0})
+	f.Add(`{}`, []byte{valueFormat, 'o', 1, 1, 'k', 'a', 0xff, 0xff, 0xff, 0xff, 0x0f})
+	f.Add(`{"ü":"\u0000"}`, []byte{valueFormat, 'o', 1, 0, 'N', 2, '1', '2'})
+	f.Fuzz(func(t *testing.T, text string, raw []byte) {
+		if m, err := decodeValue(raw); err != nil && !errors.Is(err, ErrCorrupt) {
+			t.Fatalf("decode error without ErrCorrupt: %v", err)
+		} else if err == nil {
+			if _, err := json.Marshal(m); err != nil {
+				t.Fatalf("decoded value does not marshal: %v", err)
+			}
+		}
+		v, ok := decodeJSON(text)
+		obj, isObj := v.(map[string]any)
+		if !ok || !isObj {
+			return
+		}
+		want := mustJSON(t, obj)
+		enc, err := encodeValue(obj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := decodeValue(enc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g := mustJSON(t, got); g != want {
+			t.Fatalf("round trip: %s, want %s", g, want)
+		}
+	})
+}
+
+func TestValueCodecNormalisesGoTypes(t *testing.T) {
+	enc, err := encodeValue(map[string]any{"i": 3, "f": 1.5, "s": []string{"a"}, "m": map[string]string{"k": "v"}, "n": json.Number("7")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := decodeValue(enc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mustJSON(t, got) != `{"f":1.5,"i":3,"m":{"k":"v"},"n":7,"s":["a"]}` {
+		t.Fatalf("got %s", mustJSON(t, got))
+	}
+	if got["i"] != json.Number("3") {
+		t.Fatalf("int became %#v", got["i"])
+	}
+	for _, bad := range []any{json.Number("1x"), json.Number(""), json.Number(`"1"`), json.Number("1 "), json.Number(" 1"), json.Number("-"), math.NaN()} {
+		if _, err := encodeValue(map[string]any{"v": bad}); err == nil {
+			t.Fatalf("%v accepted", bad)
+		}
+	}
 }

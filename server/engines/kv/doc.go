@@ -6,11 +6,12 @@
 // Storage layout inside the mount's view (paths are stored as given; secret
 // values never appear in keys):
 //
-//	v1/<path>        a version 1 value: the JSON object as written
+//	v1/<path>        a version 1 value: the JSON object as written, in a
+//	                 compact tagged binary form (see valuecodec.go)
 //	config           version 2 engine configuration (JSON)
 //	meta/<path>      version 2 key metadata: versions, times, settings
 //	                 (compact binary, see codec.go)
-//	ver/<path>@<n>   version 2 value n of <path>: the JSON object as written
+//	ver/<path>@<n>   version 2 value n of <path>, encoded as v1/ values are
 //	upgraded         written once a version 1 mount finished upgrading to 2
 //
 // A read touches at most two entries (metadata, then the version) and never

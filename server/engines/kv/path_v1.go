@@ -1,9 +1,7 @@
 package kv
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/cofre-io/cofre/server/logical"
@@ -112,12 +110,13 @@ func (b *Backend) v1List(ctx context.Context, req *logical.Request, _ *framework
 	return framework.ListResponse(keys), nil
 }
 
-// encodeData is the stored form of a secret's value: its JSON encoding,
+// encodeData is the stored form of a secret's value (see valuecodec.go),
 // refused (400) when larger than the entry limit.
 func (b *Backend) encodeData(data map[string]any) ([]byte, error) {
-	enc, err := json.Marshal(data)
+	enc, err := encodeValue(data)
 	if err != nil {
-		return nil, badRequest("secret data cannot be encoded as JSON")
+		// The cause may quote the value; keep it out of the message.
+		return nil, badRequest("secret data holds a value that cannot be stored as JSON")
 	}
 	if len(enc) > b.maxEntry {
 		return nil, badRequest("secret data is %d bytes encoded, over the limit of %d bytes", len(enc), b.maxEntry)
@@ -126,15 +125,4 @@ func (b *Backend) encodeData(data map[string]any) ([]byte, error) {
 }
 
 // decodeData reads a stored value with numbers kept exact.
-func decodeData(raw []byte) (map[string]any, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var m map[string]any
-	if err := dec.Decode(&m); err != nil {
-		return nil, fmt.Errorf("%w: value: %v", ErrCorrupt, err)
-	}
-	if m == nil {
-		m = map[string]any{}
-	}
-	return m, nil
-}
+func decodeData(raw []byte) (map[string]any, error) { return decodeValue(raw) }

@@ -151,7 +151,8 @@ func TestUpgradeSkipsMigratedKey(t *testing.T) {
 	enc, _ := m.encode()
 	ctx := context.Background()
 	_ = f.view.Put(ctx, &storage.Entry{Key: metaKey("top"), Value: enc})
-	_ = f.view.Put(ctx, &storage.Entry{Key: versionKey("top", 1), Value: []byte(`{"x":"y"}`)})
+	val, _ := encodeValue(map[string]any{"x": "y"})
+	_ = f.view.Put(ctx, &storage.Entry{Key: versionKey("top", 1), Value: val})
 	if err := f.b.Upgrade(t.Context()); err != nil {
 		t.Fatal(err)
 	}
