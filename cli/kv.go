@@ -278,6 +278,12 @@ func cmdKVList(ctx context.Context, r *runner, args []string) int {
 	if !ok {
 		return code
 	}
+	if t.v2 {
+		// A token that may list only under data/ (a policy written for
+		// secret/data/...) still gets its listing: Cofre answers LIST on
+		// data/ as on metadata/.
+		return r.list(ctx, c, t.path("metadata"), t.path("data"))
+	}
 	return r.list(ctx, c, t.path("metadata"))
 }
 

@@ -105,8 +105,16 @@ func cmdList(ctx context.Context, r *runner, args []string) int {
 
 // list prints the keys at path; -format=json prints the array alone, as
 // Vault's CLI does.
-func (r *runner) list(ctx context.Context, c *api.Client, path string) int {
+func (r *runner) list(ctx context.Context, c *api.Client, path string, fallbacks ...string) int {
 	rep, err := r.send(ctx, c, request{method: "GET", path: path, query: url.Values{"list": {"true"}}})
+	for _, fb := range fallbacks {
+		var re *api.ResponseError
+		if !errors.As(err, &re) || re.StatusCode != http.StatusForbidden {
+			break
+		}
+		path = fb
+		rep, err = r.send(ctx, c, request{method: "GET", path: path, query: url.Values{"list": {"true"}}})
+	}
 	if errors.Is(err, errNotFound) {
 		return r.notFound(path + "/")
 	}

@@ -90,12 +90,15 @@ func New(cfg Config) (*Core, error) {
 		return nil, fmt.Errorf("core: %w", err)
 	}
 	c := &Core{cfg: cfg, log: cfg.Logger, barrier: b}
-	c.tokens, err = token.NewStore(token.Config{Storage: storage.NewView(b, "sys/token/"), Now: cfg.Now, Rand: cfg.Rand})
+	// encrypted is the barrier as a storage.Backend that is transactional
+	// whenever the physical storage is, so views can batch writes.
+	encrypted := b.Backend()
+	c.tokens, err = token.NewStore(token.Config{Storage: storage.NewView(encrypted, "sys/token/"), Now: cfg.Now, Rand: cfg.Rand})
 	if err != nil {
 		return nil, err
 	}
 	c.tokens.OnRevoke(c.destroyCubbyhole)
-	c.policies = policystore.New(storage.NewView(b, "sys/policy/"))
+	c.policies = policystore.New(storage.NewView(encrypted, "sys/policy/"))
 	factories := copyFactories(cfg.Factories)
 	factories["system"] = c.systemFactory
 	authFactories := copyFactories(cfg.AuthFactories)
@@ -103,7 +106,7 @@ func New(cfg Config) (*Core, error) {
 		authFactories["token"] = c.tokenFactory
 	}
 	c.mounts, err = mount.NewManager(mount.ManagerConfig{
-		Storage:       b,
+		Storage:       encrypted,
 		Factories:     factories,
 		AuthFactories: authFactories,
 		Builtin:       builtinMounts(factories),

@@ -92,3 +92,9 @@ func (s StaticSystemView) Now() time.Time {
 	}
 	return time.Now()
 }
+
+// OptionsChanger is an optional capability: a backend told that its mount's
+// options were tuned (KV's version=2 upgrade). An error refuses the tune.
+type OptionsChanger interface {
+	OptionsChanged(ctx context.Context, options map[string]string) error
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"sort"
 	"strings"
 	"sync"
@@ -406,6 +407,13 @@ func (m *Manager) Tune(ctx context.Context, table, path string, fn func(e *Entry
 		}
 		if err := m.check(c); err != nil {
 			return err
+		}
+		if rt, _ := m.router.match(c.RoutePath()); rt != nil && !maps.Equal(rt.Entry.Options, c.Options) {
+			if oc, ok := rt.Backend.(logical.OptionsChanger); ok {
+				if err := oc.OptionsChanged(ctx, c.Options); err != nil {
+					return err
+				}
+			}
 		}
 		entries := append([]*Entry(nil), m.tables[table]...)
 		entries[i] = c

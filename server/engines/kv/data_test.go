@@ -344,6 +344,6 @@ func TestV2UnknownPathAndOperation(t *testing.T) {
 		t.Fatalf("no hint: %v", err)
 	}
 	f.mustFail(logical.ErrUnsupportedPath, logical.UpdateOperation, "nope", map[string]any{"a": "b"})
-	f.mustFail(logical.ErrUnsupportedOperation, logical.ListOperation, "data/", nil)
+	f.mustFail(logical.ErrUnsupportedOperation, logical.ListOperation, "subkeys/", nil)
 	f.mustFail(logical.ErrInvalidRequest, logical.ReadOperation, "data/", nil)
 }

@@ -31,6 +31,10 @@ func (b *Backend) v2Backend() *framework.Backend {
 					logical.UpdateOperation: b.dataWrite,
 					logical.PatchOperation:  b.dataPatch,
 					logical.DeleteOperation: b.dataDelete,
+					// Listing under data/ is a Cofre extension: it answers as
+					// metadata/ does, so a policy granting "list" on
+					// secret/data/demo/* (the seed's app-readonly) can list.
+					logical.ListOperation: b.metadataList,
 				},
 				ExistenceCheck: b.metaExists,
 				HelpSynopsis:   "Write, patch, read and delete versions of a secret.",
