@@ -17,6 +17,11 @@
 // working at once), runs the OnRevoke hooks (leases, cubbyhole), then
 // deletes its records.
 //
+// Creation writes the entry, its accessor and parent indexes and its
+// expiry index in one transaction when the storage is transactional (one
+// Raft round); otherwise the indexes first and the entry last, so a crash
+// leaves at most dangling indexes, which Tidy removes.
+//
 // Storage layout inside the view: salt, batch-key, id/<hashed>,
 // accessor/<hashed accessor>, parent/<parent hashed>/<child hashed>, and
 // expire/... (the scheduler's index).
