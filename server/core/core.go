@@ -93,7 +93,7 @@ func New(cfg Config) (*Core, error) {
 	// encrypted is the barrier as a storage.Backend that is transactional
 	// whenever the physical storage is, so views can batch writes.
 	encrypted := b.Backend()
-	c.tokens, err = token.NewStore(token.Config{Storage: storage.NewView(encrypted, "sys/token/"), Now: cfg.Now, Rand: cfg.Rand})
+	c.tokens, err = token.NewStore(token.Config{Storage: storage.NewView(encrypted, "sys/token/"), Now: cfg.Now, Rand: cfg.Rand, Logger: cfg.Logger.With("component", "tokens")})
 	if err != nil {
 		return nil, err
 	}

@@ -35,10 +35,20 @@ func (c *Core) HandleRequest(ctx context.Context, req *logical.Request) (*logica
 		}
 	}
 	if te != nil {
-		// Counts a use of a limited-use token; revokes it after its last.
+		if err := checkBoundCIDRs(te, req); err != nil {
+			if !unauth {
+				return nil, err
+			}
+			te = nil // an unauthenticated path ignores a token it may not use
+		}
+	}
+	if te != nil {
+		// Counts a use of a limited-use token; the request it authorises
+		// still runs, and the token is revoked after its last use.
 		if err := c.useToken(ctx, te); err != nil {
 			return nil, err
 		}
+		defer c.revokeIfUsedUp(ctx, te)
 	}
 	full := req.Path
 	c.prepare(req, route, rel, te)
