@@ -107,6 +107,11 @@ func (c *Core) issueAuth(ctx context.Context, req *logical.Request, me *mount.En
 		BoundCIDRs:     a.BoundCIDRs,
 		InternalData:   a.InternalData,
 	}
+	if typ == token.TypeService {
+		// A method may choose the accessor (kubernetes auth indexes it by
+		// pod so it can revoke the pod's tokens later).
+		e.Accessor = a.Accessor
+	}
 	created, err := c.tokens.Create(ctx, e)
 	if err != nil {
 		return err
@@ -196,4 +201,23 @@ func (t tokenBackendCore) PolicyExists(name string) bool {
 // tokenFactory builds the auth/token/ backend.
 func (c *Core) tokenFactory(ctx context.Context, conf *logical.BackendConfig) (logical.Backend, error) {
 	return tokenauth.New(tokenBackendCore{c}, conf)
+}
+
+// RevokeAccessor revokes the token (and its tree) with the given accessor.
+// Auth methods call it from their own goroutines (the kubernetes method's
+// pod watcher); a missing token is not an error.
+func (c *Core) RevokeAccessor(ctx context.Context, accessor string) error {
+	c.stateLock.RLock()
+	defer c.stateLock.RUnlock()
+	if c.barrier.Sealed() {
+		return logical.ErrSealed
+	}
+	te, err := c.tokens.LookupAccessor(ctx, accessor)
+	if errors.Is(err, token.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return c.tokens.Revoke(ctx, te)
 }

@@ -111,6 +111,7 @@ func New(cfg Config) (*Core, error) {
 		AuthFactories: authFactories,
 		Builtin:       builtinMounts(factories),
 		Protected:     []string{"sys/", "auth/token/", "cubbyhole/"},
+		Tokens:        c,
 		Defaults:      cfg.Defaults,
 		Logger:        cfg.Logger.With("component", "mounts"),
 		Now:           cfg.Now,

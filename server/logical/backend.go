@@ -66,6 +66,16 @@ type BackendConfig struct {
 	Config map[string]string
 	// MountAccessor identifies the mount.
 	MountAccessor string
+	// Tokens lets an auth method revoke tokens it issued; nil in tests
+	// that do not need it.
+	Tokens TokenRevoker
+}
+
+// TokenRevoker revokes tokens by accessor. A login may choose its token's
+// accessor by setting Auth.Accessor (service tokens only), index it, and
+// revoke it later with RevokeAccessor; a missing token is not an error.
+type TokenRevoker interface {
+	RevokeAccessor(ctx context.Context, accessor string) error
 }
 
 // Factory constructs a backend for a new mount.

@@ -59,6 +59,8 @@ type ManagerConfig struct {
 	Logger    *slog.Logger
 	Now       func() time.Time
 	Rand      io.Reader
+	// Tokens is handed to every backend (see logical.BackendConfig.Tokens).
+	Tokens logical.TokenRevoker
 	// BeforeUnmount runs before a mount is removed (lease revocation hooks).
 	BeforeUnmount func(ctx context.Context, e *Entry) error
 }
@@ -200,6 +202,7 @@ func (m *Manager) start(ctx context.Context, e *Entry) error {
 		System:        sys,
 		Config:        opts,
 		MountAccessor: e.Accessor,
+		Tokens:        m.cfg.Tokens,
 	})
 	if err != nil {
 		return err
