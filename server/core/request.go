@@ -69,6 +69,11 @@ func (c *Core) HandleRequest(ctx context.Context, req *logical.Request) (*logica
 			return nil, err
 		}
 	}
+	if resp != nil && resp.Secret != nil {
+		if err := c.registerLease(ctx, req, route, te, resp); err != nil {
+			return nil, err
+		}
+	}
 	return c.wrapResponse(ctx, req, te, resp)
 }
 
