@@ -32,3 +32,13 @@ bench:
 
 clean:
 	rm -rf bin
+
+# PostgreSQL and MariaDB server programs for the database engine's tests
+# (server/engines/database/dbtest starts private instances on loopback);
+# installed from the distribution's packages only when missing.
+.PHONY: db-deps
+db-deps:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && { command -v mariadbd || command -v mysqld; } >/dev/null 2>&1; then :; else \
+		sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq postgresql mariadb-server >/dev/null; fi
+test: db-deps
