@@ -16,32 +16,41 @@ import (
 // removed), so an interrupted upgrade picks up where it stopped. Requests
 // wait while it runs. On a version 2 mount it does nothing.
 func (b *Backend) Upgrade(ctx context.Context) error {
-	done := b.startUpgrade()
-	select {
-	case <-done:
-	case <-ctx.Done():
-		return ctx.Err()
+	for {
+		done, fresh := b.startUpgrade()
+		select {
+		case <-done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		b.modeMu.RLock()
+		failed, err := b.mode == modeUpgradeFailed, b.upgradeErr
+		b.modeMu.RUnlock()
+		if !failed {
+			return nil
+		}
+		// A run started before this call (by a request) may have failed on
+		// conditions that have since changed: try once more, ourselves.
+		if !fresh {
+			continue
+		}
+		return fmt.Errorf("%w: %w", ErrUpgradeFailed, err)
 	}
-	b.modeMu.RLock()
-	defer b.modeMu.RUnlock()
-	if b.mode == modeUpgradeFailed {
-		return fmt.Errorf("%w: %w", ErrUpgradeFailed, b.upgradeErr)
-	}
-	return nil
 }
 
 // startUpgrade starts the upgrade goroutine unless it runs already or the
-// mount is version 2, and returns a channel closed when it has ended.
-func (b *Backend) startUpgrade() <-chan struct{} {
+// mount is version 2, and returns a channel closed when it has ended and
+// whether this call started it.
+func (b *Backend) startUpgrade() (<-chan struct{}, bool) {
 	b.modeMu.Lock()
 	defer b.modeMu.Unlock()
 	switch {
 	case b.mode == modeUpgrading:
-		return b.upgradeDone
+		return b.upgradeDone, false
 	case b.mode == modeV2 || b.closed:
 		c := make(chan struct{})
 		close(c)
-		return c
+		return c, true
 	}
 	b.mode = modeUpgrading
 	done := make(chan struct{})
@@ -61,7 +70,7 @@ func (b *Backend) startUpgrade() <-chan struct{} {
 		}
 		close(done)
 	}()
-	return done
+	return done, true
 }
 
 // migrate moves every version 1 entry into the version 2 layout and then
