@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Load run: a single-node Raft server (persistent storage, as in production)
+# on 127.0.0.1, then wrk with 10 connections for each scenario. Prints wrk's
+# results, including latency percentiles. Needs wrk (apt-get install wrk).
+#   scripts/load/run.sh [duration]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+DUR="${1:-10s}"
+WORK=$(mktemp -d)
+trap 'kill $(cat "$WORK/pid") 2>/dev/null || true; rm -rf "$WORK"' EXIT
+go build -o "$WORK/cofre" .
+PORT=18299
+cat > "$WORK/cofre.hcl" <<HCL
+storage "raft" {
+  path    = "$WORK/data"
+  node_id = "load"
+}
+cluster_addr = "http://127.0.0.1:18298"
+listener "tcp" {
+  address     = "127.0.0.1:$PORT"
+  tls_disable = true
+}
+log_level = "warn"
+HCL
+"$WORK/cofre" server -config="$WORK/cofre.hcl" > "$WORK/server.log" 2>&1 &
+echo $! > "$WORK/pid"
+export COFRE_ADDR="http://127.0.0.1:$PORT"
+for _ in $(seq 100); do "$WORK/cofre" status >/dev/null 2>&1 && break; [ $? -eq 2 ] && break; sleep 0.1; done
+INIT=$("$WORK/cofre" operator init -key-shares=1 -key-threshold=1 -format=json)
+KEY=$(echo "$INIT" | sed -n 's/.*"unseal_keys_b64": *\[ *"\([^"]*\)".*/\1/p' | head -1)
+[ -n "$KEY" ] || KEY=$(echo "$INIT" | tr -d '\n ' | sed -n 's/.*"unseal_keys_b64":\["\([^"]*\)".*/\1/p')
+export COFRE_TOKEN=$(echo "$INIT" | tr -d '\n ' | sed -n 's/.*"root_token":"\([^"]*\)".*/\1/p')
+"$WORK/cofre" operator unseal "$KEY" >/dev/null
+"$WORK/cofre" secrets enable -path=secret kv-v2 >/dev/null
+"$WORK/cofre" kv put secret/demo/database username=appuser password=s3cret-passw0rd host=postgres.example.com port=5432 >/dev/null
+"$WORK/cofre" auth enable approle >/dev/null
+"$WORK/cofre" write auth/approle/role/load token_policies=default token_ttl=1h >/dev/null
+export ROLE_ID=$("$WORK/cofre" read -field=role_id auth/approle/role/load/role-id)
+export SECRET_ID=$("$WORK/cofre" write -f -field=secret_id auth/approle/role/load/secret-id 2>/dev/null || "$WORK/cofre" write -field=secret_id auth/approle/role/load/secret-id num_uses=0)
+echo "== KV v2 read, 10 connections, $DUR"
+wrk -t2 -c10 -d"$DUR" --latency -s scripts/load/kv-read.lua "$COFRE_ADDR/v1/secret/data/demo/database"
+echo "== KV v2 write, 10 connections, $DUR"
+wrk -t2 -c10 -d"$DUR" --latency -s scripts/load/kv-write.lua "$COFRE_ADDR/v1/secret/data/load/key"
+echo "== token create, 10 connections, $DUR"
+wrk -t2 -c10 -d"$DUR" --latency -s scripts/load/token-create.lua "$COFRE_ADDR/v1/auth/token/create"
+echo "== AppRole login, 10 connections, $DUR"
+wrk -t2 -c10 -d"$DUR" --latency -s scripts/load/approle-login.lua "$COFRE_ADDR/v1/auth/approle/login"
