@@ -6,10 +6,9 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 
-	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
-	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/cofre-io/cofre/server/policy"
 )
 
 func policyCommands(t map[string]command) {
@@ -111,7 +110,8 @@ func cmdPolicyDelete(ctx context.Context, r *runner, args []string) int {
 	return ExitOK
 }
 
-// cmdPolicyFmt checks a policy file's HCL syntax and rewrites it in the
+// cmdPolicyFmt checks a policy file with the server's parser, warns about
+// "*" patterns that also grant nested paths, and rewrites it in the
 // canonical layout. It needs no server.
 func cmdPolicyFmt(_ context.Context, r *runner, args []string) int {
 	fs := r.flags("FILE", "Formats the HCL policy in FILE in place (syntax only; the server checks meaning).")
@@ -126,10 +126,23 @@ func cmdPolicyFmt(_ context.Context, r *runner, args []string) int {
 	if err != nil {
 		return r.fail("Error reading policy: %v", err)
 	}
-	if _, diags := hclsyntax.ParseConfig(src, pos[0], hcl.InitialPos); diags.HasErrors() {
-		return r.fail("Error parsing policy: %s", diags.Error())
+	// The server's own parser: what it would refuse, fmt refuses, with
+	// line and column.
+	parsed, err := policy.Parse(filepath.Base(pos[0]), string(src))
+	if err != nil {
+		return r.fail("Error parsing policy: %v", err)
 	}
-	out := hclwrite.Format(src)
+	formatted, err := policy.Format(string(src))
+	if err != nil {
+		return r.fail("Error formatting policy: %v", err)
+	}
+	out := []byte(formatted)
+	if ws := policy.NestedGlobWarnings(parsed); len(ws) > 0 {
+		fmt.Fprintln(r.env.Stderr, "WARNING! The policy grants nested paths:")
+		for _, w := range ws {
+			fmt.Fprintf(r.env.Stderr, "  * %s\n", w)
+		}
+	}
 	info, err := os.Stat(pos[0])
 	if err != nil {
 		return r.fail("Error formatting policy: %v", err)

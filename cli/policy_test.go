@@ -68,8 +68,13 @@ func TestPolicyFmt(t *testing.T) {
 	os.WriteFile(file, []byte("path \"a\" {\n"), 0o600)
 	res = runEnv(t, env, "policy", "fmt", file)
 	wantCode(t, res, ExitError)
-	wantContains(t, res.stderr, "p.hcl:")
+	wantContains(t, res.stderr, "line 1, column")
 	if b, _ := os.ReadFile(file); string(b) != "path \"a\" {\n" {
 		t.Error("a broken file was rewritten")
 	}
+	// A "*" pattern draws a warning naming a nested path it also grants.
+	os.WriteFile(file, []byte("path \"secret/data/demo/*\" {\n  capabilities = [\"read\"]\n}\n"), 0o600)
+	res = runEnv(t, env, "policy", "fmt", file)
+	wantCode(t, res, ExitOK)
+	wantContains(t, res.stderr, "secret/data/demo/a/b")
 }
