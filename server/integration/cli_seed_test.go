@@ -114,3 +114,32 @@ func TestSeedScenarioThroughCLI(t *testing.T) {
 	ok(adm, "kv", "metadata", "delete", "secret/demo/database")
 	fails(root, "No value found", "kv", "get", "secret/demo/database")
 }
+
+// TestKVEnableVersioningKeepsData upgrades a v1 mount with the CLI and
+// reads the data back as version 1 of each key, at once.
+func TestKVEnableVersioningKeepsData(t *testing.T) {
+	s := servertest.StartDev(t)
+	root := s.Client.Token()
+	run := func(args ...string) string {
+		t.Helper()
+		code, out, errs := cofreCLI(t, s.Addr, root, args...)
+		if code != 0 {
+			t.Fatalf("cofre %s: exit %d\n%s%s", strings.Join(args, " "), code, out, errs)
+		}
+		return out
+	}
+	run("secrets", "enable", "-path=legacy", "kv")
+	run("kv", "put", "legacy/app/db", "password=old-one")
+	run("kv", "put", "legacy/top", "k=v")
+	run("kv", "enable-versioning", "legacy")
+	if got := run("kv", "get", "-field=password", "legacy/app/db"); got != "old-one" {
+		t.Fatalf("after upgrade: %q", got)
+	}
+	if out := run("kv", "metadata", "get", "legacy/top"); !strings.Contains(out, "current_version") {
+		t.Fatalf("metadata after upgrade:\n%s", out)
+	}
+	run("kv", "put", "legacy/app/db", "password=new-one")
+	if got := run("kv", "get", "-field=password", "-version=1", "legacy/app/db"); got != "old-one" {
+		t.Fatalf("version 1 after a new write: %q", got)
+	}
+}
