@@ -15,15 +15,43 @@ var errPermissionDenied = logical.Errorf(logical.ErrPermissionDenied, "permissio
 
 // HandleRequest runs one request through the pipeline. req.Path is the full
 // path below /v1/; req.ClientToken the presented token.
+//
+// Audit fails closed: when audit devices are enabled, a request runs only
+// after one of them recorded it, and its response is returned only after
+// one of them recorded that too.
 func (c *Core) HandleRequest(ctx context.Context, req *logical.Request) (*logical.Response, error) {
 	c.stateLock.RLock()
 	defer c.stateLock.RUnlock()
 	if c.barrier.Sealed() {
 		return nil, logical.ErrSealed
 	}
+	full := req.Path
+	route, te, authErr := c.authenticate(ctx, req)
+	if te != nil {
+		// The request a token's last use authorises still runs; the token
+		// is revoked after it.
+		defer c.revokeIfUsedUp(ctx, te)
+	}
+	if err := c.auditRequest(ctx, full, req, te, authErr); err != nil {
+		return nil, err
+	}
+	if authErr != nil {
+		return nil, c.auditedError(ctx, full, req, te, authErr)
+	}
+	resp, err := c.execute(ctx, route, te, req)
+	if aerr := c.auditResponse(ctx, full, req, te, resp, err); aerr != nil {
+		return nil, aerr
+	}
+	return resp, err
+}
+
+// authenticate routes the request, resolves and checks its token, counts a
+// use, turns a write into create or update, and checks the ACL. It leaves
+// req ready for the backend.
+func (c *Core) authenticate(ctx context.Context, req *logical.Request) (*mount.Route, *token.Entry, error) {
 	route, rel, ok := c.mounts.Route(req.Path)
 	if !ok {
-		return nil, logical.Errorf(logical.ErrUnsupportedPath, "no handler for route %q. route entry not found.", req.Path)
+		return nil, nil, logical.Errorf(logical.ErrUnsupportedPath, "no handler for route %q. route entry not found.", req.Path)
 	}
 	unauth := route.IsUnauthenticated(rel)
 	var te *token.Entry
@@ -31,35 +59,39 @@ func (c *Core) HandleRequest(ctx context.Context, req *logical.Request) (*logica
 		var err error
 		te, err = c.resolveToken(ctx, req.ClientToken)
 		if err != nil && !unauth {
-			return nil, err
+			return route, nil, err
 		}
 	}
 	if te != nil {
 		if err := checkBoundCIDRs(te, req); err != nil {
 			if !unauth {
-				return nil, err
+				return route, nil, err
 			}
 			te = nil // an unauthenticated path ignores a token it may not use
 		}
 	}
 	if te != nil {
-		// Counts a use of a limited-use token; the request it authorises
-		// still runs, and the token is revoked after its last use.
+		// Counts a use of a limited-use token.
 		if err := c.useToken(ctx, te); err != nil {
-			return nil, err
+			return route, nil, err
 		}
-		defer c.revokeIfUsedUp(ctx, te)
 	}
 	full := req.Path
 	c.prepare(req, route, rel, te)
 	if err := c.existence(ctx, route, req); err != nil {
-		return nil, err
+		return route, te, err
 	}
 	if !unauth {
 		if err := c.authorize(ctx, te, route, full, req); err != nil {
-			return nil, err
+			return route, te, err
 		}
 	}
+	return route, te, nil
+}
+
+// execute calls the backend and turns what it returns into tokens, leases
+// and wrapped responses.
+func (c *Core) execute(ctx context.Context, route *mount.Route, te *token.Entry, req *logical.Request) (*logical.Response, error) {
 	resp, err := route.Backend.HandleRequest(ctx, req)
 	if err != nil {
 		return resp, err
