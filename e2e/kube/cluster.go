@@ -133,7 +133,8 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, opts.StartTimeout)
 	defer cancel()
-	dir, err := os.MkdirTemp("", "cofre-kube-")
+	sweepStale()
+	dir, err := makeDir()
 	if err != nil {
 		return nil, err
 	}

@@ -43,6 +43,7 @@ func review(ctx context.Context, t *testing.T, c *kube.Cluster, token string, au
 }
 
 func TestPodBoundTokenReview(t *testing.T) {
+	t.Parallel()
 	c := suite.Cluster(t)
 	ctx, cancel := context.WithTimeout(t.Context(), testTimeout)
 	defer cancel()
@@ -113,6 +114,7 @@ func TestPodBoundTokenReview(t *testing.T) {
 }
 
 func TestTokenReviewAudience(t *testing.T) {
+	t.Parallel()
 	c := suite.Cluster(t)
 	ctx, cancel := context.WithTimeout(t.Context(), testTimeout)
 	defer cancel()
@@ -146,6 +148,7 @@ func TestTokenReviewAudience(t *testing.T) {
 }
 
 func TestReviewerPermissions(t *testing.T) {
+	t.Parallel()
 	c := suite.Cluster(t)
 	ctx, cancel := context.WithTimeout(t.Context(), testTimeout)
 	defer cancel()
@@ -175,6 +178,7 @@ func TestReviewerPermissions(t *testing.T) {
 }
 
 func TestSecretProviderClassServed(t *testing.T) {
+	t.Parallel()
 	c := suite.Cluster(t)
 	ctx, cancel := context.WithTimeout(t.Context(), testTimeout)
 	defer cancel()
@@ -219,6 +223,7 @@ func TestSecretProviderClassServed(t *testing.T) {
 }
 
 func TestKubeconfig(t *testing.T) {
+	t.Parallel()
 	c := suite.Cluster(t)
 	b, err := os.ReadFile(c.Kubeconfig)
 	if err != nil {

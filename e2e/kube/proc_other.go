@@ -13,3 +13,6 @@ func sysProcAttr() *syscall.SysProcAttr { return nil }
 
 // killGroup kills p (its own children, if any, are not reached).
 func killGroup(p *os.Process) { _ = p.Kill() }
+
+// processAlive cannot tell here: it reports true, so nothing is swept.
+func processAlive(int) bool { return true }
