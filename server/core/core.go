@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cofre-io/cofre/server/barrier"
+	"github.com/cofre-io/cofre/server/lease"
 	"github.com/cofre-io/cofre/server/logical"
 	"github.com/cofre-io/cofre/server/mount"
 	"github.com/cofre-io/cofre/server/policystore"
@@ -74,6 +75,7 @@ type Core struct {
 	mounts   *mount.Manager
 	tokens   *token.Store
 	policies *policystore.Store
+	leases   *lease.Manager
 
 	// stateLock: requests hold it shared, seal and unseal exclusively.
 	stateLock sync.RWMutex
@@ -98,6 +100,9 @@ func New(cfg Config) (*Core, error) {
 		return nil, err
 	}
 	c.tokens.OnRevoke(c.destroyCubbyhole)
+	if err := c.newLeaseManager(encrypted); err != nil {
+		return nil, err
+	}
 	c.policies = policystore.New(storage.NewView(encrypted, "sys/policy/"))
 	factories := copyFactories(cfg.Factories)
 	factories["system"] = c.systemFactory
@@ -112,6 +117,7 @@ func New(cfg Config) (*Core, error) {
 		Builtin:       builtinMounts(factories),
 		Protected:     []string{"sys/", "auth/token/", "cubbyhole/"},
 		Tokens:        c,
+		BeforeUnmount: c.revokeMountLeases,
 		Defaults:      cfg.Defaults,
 		Logger:        cfg.Logger.With("component", "mounts"),
 		Now:           cfg.Now,
@@ -172,10 +178,18 @@ func (c *Core) postUnseal(ctx context.Context) error {
 		c.policies.Unload()
 		return err
 	}
+	// After the mounts: expiring leases call their backends.
+	if err := c.leases.Load(ctx); err != nil {
+		c.mounts.Unload(ctx)
+		c.tokens.Unload()
+		c.policies.Unload()
+		return err
+	}
 	return nil
 }
 
 func (c *Core) preSeal(ctx context.Context) {
+	c.leases.Unload()
 	c.mounts.Unload(ctx)
 	c.policies.Unload()
 	c.tokens.Unload()

@@ -37,6 +37,7 @@ func New(c Core, exts ...Extension) (logical.Backend, error) {
 	fb.Paths = append(fb.Paths, b.keyPaths()...)
 	fb.Paths = append(fb.Paths, b.policyPaths()...)
 	fb.Paths = append(fb.Paths, b.wrappingPaths()...)
+	b.addLeasePaths(fb)
 	for _, e := range exts {
 		fb.Paths = append(fb.Paths, e.Paths()...)
 		fb.PathsSpecial.Root = append(fb.PathsSpecial.Root, e.RootPaths()...)
