@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 )
 
 // idRandomLen is the length of a lease id's random suffix: 24 base62
@@ -36,7 +37,8 @@ func randomSuffix(r io.Reader) (string, error) {
 
 // leasePath joins a mount's route path and a request path into the path
 // part of a lease id, dropping empty and "." segments. A ".." segment
-// cannot be stored and is refused.
+// cannot be stored and is refused. Both must be valid UTF-8 (see
+// validUTF8Path).
 func leasePath(mountPath, rel string) (string, error) {
 	segs := strings.Split(mountPath+"/"+rel, "/")
 	out := segs[:0]
@@ -55,9 +57,14 @@ func leasePath(mountPath, rel string) (string, error) {
 	return strings.Join(out, "/"), nil
 }
 
-// ValidateID checks a lease id given by a client: not empty, no leading or
-// trailing "/", and no empty, "." or ".." segment. Any id Register makes
-// passes.
+// validUTF8Path replaces invalid UTF-8 in a request path: entries are
+// stored as JSON, which would otherwise change the id and path on the way
+// back.
+func validUTF8Path(p string) string { return strings.ToValidUTF8(p, "\uFFFD") }
+
+// ValidateID checks a lease id given by a client: UTF-8, not empty, no
+// leading or trailing "/", and no empty, "." or ".." segment. Any id
+// Register makes passes.
 func ValidateID(id string) error {
 	if id == "" || strings.HasSuffix(id, "/") {
 		return fmt.Errorf("%w: %q", ErrInvalidID, id)
@@ -77,6 +84,9 @@ func ValidatePrefix(prefix string) error {
 func validSegments(p string) error {
 	if p == "" {
 		return fmt.Errorf("%w: empty", ErrInvalidID)
+	}
+	if !utf8.ValidString(p) {
+		return fmt.Errorf("%w: not UTF-8", ErrInvalidID)
 	}
 	for _, s := range strings.Split(p, "/") {
 		if s == "" || s == "." || s == ".." {

@@ -50,7 +50,8 @@ func (m *Manager) Register(ctx context.Context, r Registration) (*Entry, error) 
 	if ttl <= 0 {
 		return nil, nil
 	}
-	path, err := leasePath(r.MountPath, r.Path)
+	rel := validUTF8Path(r.Path)
+	path, err := leasePath(validUTF8Path(r.MountPath), rel)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +61,7 @@ func (m *Manager) Register(ctx context.Context, r Registration) (*Entry, error) 
 	}
 	e := &Entry{
 		ID:            path + "/" + suffix,
-		Path:          r.Path,
+		Path:          rel,
 		MountPath:     r.MountPath,
 		MountAccessor: r.MountAccessor,
 		MountType:     r.MountType,

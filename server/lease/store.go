@@ -23,7 +23,14 @@ func (m *Manager) read(ctx context.Context, id string) (*Entry, error) {
 	if raw == nil {
 		return nil, nil
 	}
-	return decodeEntry(raw.Value)
+	e, err := decodeEntry(raw.Value)
+	if err != nil {
+		return nil, err
+	}
+	// Every key derived from the entry (its indexes, its deletion) must
+	// be the one it was read under.
+	e.ID = id
+	return e, nil
 }
 
 // transact applies ops atomically when the storage can; done is false when
