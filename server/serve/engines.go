@@ -6,6 +6,7 @@ import (
 	"github.com/cofre-io/cofre/server/auth/approle"
 	"github.com/cofre-io/cofre/server/auth/userpass"
 	"github.com/cofre-io/cofre/server/engines/cubbyhole"
+	"github.com/cofre-io/cofre/server/engines/database"
 	"github.com/cofre-io/cofre/server/engines/kv"
 	"github.com/cofre-io/cofre/server/logical"
 )
@@ -15,6 +16,7 @@ func SecretFactories() map[string]logical.Factory {
 	return map[string]logical.Factory{
 		"kv":        kv.Factory,
 		"cubbyhole": cubbyhole.Factory,
+		"database":  database.Factory,
 	}
 }
 

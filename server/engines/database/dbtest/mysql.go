@@ -91,7 +91,7 @@ func (m *MySQL) start(ready func(context.Context) error) {
 		"--skip-name-resolve",
 		"--innodb-buffer-pool-size=16M",
 		"--innodb-log-file-size=8M",
-		"--innodb-flush-log-at-trx-commit=0",
+		"--innodb-flush-log-at-trx-commit=2",
 		"--max-connections=50",
 	)
 	pr, err := startProc(cmd, logPath)

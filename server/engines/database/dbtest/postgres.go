@@ -83,7 +83,6 @@ func (p *Postgres) Start() {
 		"-k", p.sockDir,
 		"-c", "listen_addresses=127.0.0.1",
 		"-c", "fsync=off",
-		"-c", "synchronous_commit=off",
 		"-c", "full_page_writes=off",
 		"-c", "max_connections=50",
 		"-c", "shared_buffers=16MB",
