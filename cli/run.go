@@ -42,7 +42,7 @@ func commandTable() map[string]command {
 	t := map[string]command{}
 	for _, add := range []func(map[string]command){
 		statusCommands, operatorCommands, rwCommands, mountCommands,
-		loginCommands, tokenCommands, policyCommands, kvCommands,
+		loginCommands, tokenCommands, policyCommands, kvCommands, leaseCommands,
 	} {
 		add(t)
 	}
