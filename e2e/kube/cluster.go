@@ -170,7 +170,7 @@ func (c *Cluster) start(ctx context.Context, opts Options) error {
 	httpc := &http.Client{
 		Timeout: 5 * time.Second,
 		Transport: &http.Transport{
-			Proxy:           nil,
+			Proxy:           nil, // loopback only, whatever the environment says
 			TLSClientConfig: &tls.Config{RootCAs: pool, Certificates: []tls.Certificate{admin}},
 		},
 	}
@@ -214,9 +214,9 @@ func (c *Cluster) startProcesses(ctx context.Context, opts Options, files pkiFil
 	if err != nil {
 		return err
 	}
-	if err := waitFor(ctx, c.etcd, func(ctx context.Context) error {
+	if err := waitFor(ctx, "etcd", func(ctx context.Context) error {
 		return etcdHealthy(ctx, httpc, etcdURL)
-	}); err != nil {
+	}, c.etcd); err != nil {
 		return err
 	}
 	c.Host = "https://127.0.0.1:" + strconv.Itoa(ports[2])
@@ -225,31 +225,32 @@ func (c *Cluster) startProcesses(ctx context.Context, opts Options, files pkiFil
 	if err != nil {
 		return err
 	}
-	return waitFor(ctx, c.apiserver, func(ctx context.Context) error {
-		if c.etcd.exited() {
-			return c.etcd.exitError()
-		}
+	return waitFor(ctx, "kube-apiserver", func(ctx context.Context) error {
 		return apiserverReady(ctx, httpc, c.Host)
-	})
+	}, c.apiserver, c.etcd)
 }
 
 // pollInterval is how often readiness is polled while starting.
 const pollInterval = 50 * time.Millisecond
 
-// waitFor polls check until it returns nil, p exits or ctx ends.
-func waitFor(ctx context.Context, p *process, check func(context.Context) error) error {
+// waitFor polls check until it returns nil, one of procs exits or ctx
+// ends; what is awaited is named in the error.
+func waitFor(ctx context.Context, what string, check func(context.Context) error, procs ...*process) error {
 	tick := time.NewTicker(pollInterval)
 	defer tick.Stop()
 	for {
+		for _, p := range procs {
+			if p.exited() {
+				return p.exitError()
+			}
+		}
 		err := check(ctx)
 		if err == nil {
 			return nil
 		}
 		select {
-		case <-p.done:
-			return p.exitError()
 		case <-ctx.Done():
-			return fmt.Errorf("%w: %s not ready: %w (last: %v)", ErrStart, p.name, ctx.Err(), err)
+			return fmt.Errorf("%w: %s not ready: %w (last: %v)", ErrStart, what, ctx.Err(), err)
 		case <-tick.C:
 		}
 	}

@@ -73,7 +73,8 @@ func (p *process) exited() bool {
 	}
 }
 
-// exitError describes an early exit, with the end of the child's log.
+// exitError describes an early exit (the log says why: see DumpLogs).
+// Call it only once exited reports true.
 func (p *process) exitError() error {
 	return fmt.Errorf("%w: %s exited early (%v)", ErrStart, p.name, p.err)
 }

@@ -146,3 +146,28 @@ func TestSweepStale(t *testing.T) {
 		}
 	}
 }
+
+// TestWaitForNoticesAnyExit: waiting for one child gives up as soon as any
+// watched child exits, not at the deadline.
+func TestWaitForNoticesAnyExit(t *testing.T) {
+	dir := t.TempDir()
+	long, err := startProcess("long", "/bin/sh", []string{"-c", "exec sleep 600"}, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer long.stop()
+	short, err := startProcess("short", "/bin/sh", []string{"-c", "exit 4"}, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer short.stop()
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	err = waitFor(ctx, "long", func(context.Context) error { return errors.New("not yet") }, long, short)
+	if !errors.Is(err, ErrStart) || !strings.Contains(err.Error(), "short exited early") || ctx.Err() != nil {
+		t.Errorf("err = %v (ctx: %v), want short's early exit", err, ctx.Err())
+	}
+	pid := long.cmd.Process.Pid
+	long.stop()
+	waitGone(t, pid)
+}
