@@ -2,6 +2,7 @@ package database
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -105,6 +106,9 @@ func (b *Backend) conn(ctx context.Context, name string) (*connConfig, dbplugin.
 		return nil, nil, &logical.Error{Kind: logical.ErrInvalidRequest, Msg: fmt.Sprintf("no database connection named %q", name), Err: ErrNoConnection}
 	}
 	db, err := b.pools.get(name, func() (dbplugin.DB, error) { return b.open(ctx, c) })
+	if errors.Is(err, ErrClosed) {
+		return nil, nil, &logical.Error{Kind: logical.ErrInternal, Msg: err.Error(), Err: err}
+	}
 	if err != nil {
 		return nil, nil, dbError(logical.ErrInternal, "open connection "+name, err, c.Password)
 	}

@@ -31,6 +31,8 @@ type target struct {
 	start  func()
 	// creation and revocation are the role's statements.
 	creation, revocation string
+	// countLike counts users whose names match a LIKE pattern ($1 / ?).
+	countLike string
 	// superuser is a statement template making a privileged user for the
 	// engine (%[1]s name, %[2]s password).
 	superuser string
@@ -51,6 +53,7 @@ func startPostgres(t *testing.T) *target {
 		revocation: `REVOKE ALL PRIVILEGES ON ALL TABLES IN SCHEMA public FROM "{{name}}";
 			DROP ROLE IF EXISTS "{{name}}";`,
 		superuser: `CREATE ROLE %[1]s WITH LOGIN SUPERUSER PASSWORD '%[2]s'`,
+		countLike: "SELECT count(*) FROM pg_roles WHERE rolname LIKE $1",
 	}
 }
 
@@ -68,6 +71,7 @@ func startMySQL(t *testing.T) *target {
 			GRANT SELECT ON app.* TO '{{name}}'@'%';`,
 		revocation: `DROP USER IF EXISTS '{{name}}'@'%'`,
 		superuser:  `CREATE USER '%[1]s'@'%%' IDENTIFIED BY '%[2]s'; GRANT ALL PRIVILEGES ON *.* TO '%[1]s'@'%%' WITH GRANT OPTION`,
+		countLike:  "SELECT COUNT(*) FROM mysql.user WHERE User LIKE ?",
 	}
 }
 
@@ -212,11 +216,12 @@ func toJSON(v any) string {
 	return string(b)
 }
 
-// adminPassword returns the harness administrator's password by making a
-// fresh superuser with a known one.
-func adminPassword(t *testing.T, tg *target) string {
+// usersLike counts database users whose names match a LIKE pattern.
+func (tg *target) usersLike(t *testing.T, pattern string) int {
 	t.Helper()
-	pw := dbtest.Password()
-	tg.exec(t, "ALTER ROLE cofre_admin WITH PASSWORD '"+pw+"'")
-	return pw
+	var n int
+	if err := tg.admin.QueryRowContext(context.Background(), tg.countLike, pattern).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -77,6 +77,16 @@ func testEngine(t *testing.T, tg *target) {
 		t.Fatalf("creds of a role the connection does not allow: %v", err)
 	}
 
+	// A creation that fails part-way leaves no user behind.
+	write(t, c, "database/roles/broken", map[string]any{"db_name": "db", "creation_statements": []string{tg.creation, "GRANT NOTHING TO NOBODY WITH NONSENSE"}})
+	write(t, c, "database/config/db", map[string]any{"allowed_roles": "app,static*,broken"})
+	if _, err := c.Logical().Read("database/creds/broken"); statusOf(err) != 500 {
+		t.Fatalf("creds of a broken role: %v", err)
+	}
+	if n := tg.usersLike(t, "v-root-broken%"); n != 0 {
+		t.Fatalf("failed creation left %d users", n)
+	}
+
 	// Each read is a distinct user that can log in.
 	a := readCreds(t, c, "database/creds/app")
 	b := readCreds(t, c, "database/creds/app")
@@ -187,9 +197,10 @@ func TestPostgresRenewAndRotationSchedule(t *testing.T) {
 	tg := startPostgres(t)
 	s := devWithDatabase(t)
 	c := s.Client
+	tg.makeSuperuser(t, "cofre_vault", "Vau1tPassword")
 	write(t, c, "database/config/pg", map[string]any{
 		"plugin_name": tg.plugin, "connection_url": tg.url, "allowed_roles": "*",
-		"username": "cofre_admin", "password": adminPassword(t, tg),
+		"username": "cofre_vault", "password": "Vau1tPassword",
 	})
 	write(t, c, "database/roles/app", map[string]any{"db_name": "pg", "creation_statements": tg.creation, "default_ttl": "10m", "max_ttl": "2h"})
 	cr := readCreds(t, c, "database/creds/app")

@@ -113,6 +113,7 @@ func (m *MySQL) bootstrap(ctx context.Context) error {
 	cfg.Net = "unix"
 	cfg.Addr = filepath.Join(m.sockDir, "mysqld.sock")
 	cfg.Timeout = 2 * time.Second
+	cfg.Logger = quiet{}
 	conn, err := mysql.NewConnector(cfg)
 	if err != nil {
 		return err
@@ -147,18 +148,40 @@ func (m *MySQL) Stop() {
 
 // DSN returns a go-sql-driver DSN for user and password over TCP.
 func (m *MySQL) DSN(user, password string) string {
+	return m.config(user, password).FormatDSN()
+}
+
+func (m *MySQL) config(user, password string) *mysql.Config {
 	cfg := mysql.NewConfig()
 	cfg.User = user
 	cfg.Passwd = password
 	cfg.Net = "tcp"
 	cfg.Addr = fmt.Sprintf("127.0.0.1:%d", m.Port)
 	cfg.Timeout = 5 * time.Second
-	return cfg.FormatDSN()
+	cfg.Logger = quiet{}
+	return cfg
 }
+
+// open returns a handle for user without idle connections, so it works
+// across Stop and Start.
+func (m *MySQL) open(user, password string) (*sql.DB, error) {
+	conn, err := mysql.NewConnector(m.config(user, password))
+	if err != nil {
+		return nil, err
+	}
+	db := sql.OpenDB(conn)
+	db.SetMaxIdleConns(0)
+	return db, nil
+}
+
+// quiet drops the driver's log lines.
+type quiet struct{}
+
+func (quiet) Print(...any) {}
 
 // Login connects as user over TCP with password and runs SELECT 1.
 func (m *MySQL) Login(ctx context.Context, user, password string) error {
-	db, err := sql.Open("mysql", m.DSN(user, password))
+	db, err := m.open(user, password)
 	if err != nil {
 		return err
 	}
@@ -173,10 +196,11 @@ func (m *MySQL) Login(ctx context.Context, user, password string) error {
 	return nil
 }
 
-// Admin returns a connection pool of the administrator, closed at test end.
+// Admin returns a handle of the administrator, closed at test end; it
+// keeps no idle connections, so it works across Stop and Start.
 func (m *MySQL) Admin() *sql.DB {
 	m.t.Helper()
-	db, err := sql.Open("mysql", m.DSN(m.AdminUser, m.AdminPassword))
+	db, err := m.open(m.AdminUser, m.AdminPassword)
 	if err != nil {
 		m.t.Fatalf("dbtest: %v", err)
 	}
@@ -186,7 +210,7 @@ func (m *MySQL) Admin() *sql.DB {
 
 // UserExists reports whether mysql.user has an account of that name.
 func (m *MySQL) UserExists(ctx context.Context, name string) (bool, error) {
-	db, err := sql.Open("mysql", m.DSN(m.AdminUser, m.AdminPassword))
+	db, err := m.open(m.AdminUser, m.AdminPassword)
 	if err != nil {
 		return false, err
 	}

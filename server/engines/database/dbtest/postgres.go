@@ -139,13 +139,15 @@ func (p *Postgres) Login(ctx context.Context, user, password string) error {
 	return nil
 }
 
-// Admin returns a connection pool of the administrator, closed at test end.
+// Admin returns a handle of the administrator, closed at test end. It keeps
+// no idle connections, so it works across Stop and Start.
 func (p *Postgres) Admin() *sql.DB {
 	p.t.Helper()
 	db, err := sql.Open("pgx", p.URL(p.AdminUser, p.AdminPassword))
 	if err != nil {
 		p.t.Fatalf("dbtest: %v", err)
 	}
+	db.SetMaxIdleConns(0)
 	p.t.Cleanup(func() { db.Close() })
 	return db
 }
