@@ -8,6 +8,8 @@ import (
 	"github.com/cofre-io/cofre/server/engines/cubbyhole"
 	"github.com/cofre-io/cofre/server/engines/database"
 	"github.com/cofre-io/cofre/server/engines/kv"
+	"github.com/cofre-io/cofre/server/engines/transit"
+	"github.com/cofre-io/cofre/server/engines/pki"
 	"github.com/cofre-io/cofre/server/logical"
 )
 
@@ -15,7 +17,9 @@ import (
 func SecretFactories() map[string]logical.Factory {
 	return map[string]logical.Factory{
 		"kv":        kv.Factory,
+		"pki":       pki.Factory,
 		"cubbyhole": cubbyhole.Factory,
+		"transit":   transit.Factory,
 		"database":  database.Factory,
 	}
 }
