@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // BulkResult counts what a bulk revocation did.
@@ -129,41 +130,80 @@ func (m *Manager) RevokeByToken(ctx context.Context, hashed string) error {
 	return err
 }
 
+// queueWorkers is how many leases a bulk revocation queues at once: with
+// Raft, concurrent writes share a commit.
+const queueWorkers = 8
+
 // revokeIDs revokes ids synchronously up to the limit (unless !sync or a
 // failure happened) and queues the rest.
 func (m *Manager) revokeIDs(ctx context.Context, ids []string, sync bool, only string) (BulkResult, error) {
 	var res BulkResult
 	var failed error
-	for _, id := range ids {
-		if sync && failed == nil && res.Revoked < m.cfg.SyncRevokeLimit {
-			found, err := m.revokeOne(ctx, id, only)
-			switch {
-			case err == nil:
-				if found {
-					res.Revoked++
-				}
-				continue
-			case errors.Is(err, ErrRevokeFailed):
-				failed = err
-				res.Queued++ // revokeOne queued its retry
-				continue
-			default:
-				return res, err
+	i := 0
+	for ; sync && failed == nil && res.Revoked < m.cfg.SyncRevokeLimit && i < len(ids); i++ {
+		found, err := m.revokeOne(ctx, ids[i], only)
+		switch {
+		case err == nil:
+			if found {
+				res.Revoked++
 			}
-		}
-		if only != "" {
-			if e, err := m.read(ctx, id); err != nil {
-				return res, err
-			} else if e == nil || e.MountAccessor != only {
-				continue
-			}
-		}
-		if err := m.queue(ctx, id); err != nil {
+		case errors.Is(err, ErrRevokeFailed):
+			failed = err
+			res.Queued++ // revokeOne queued its retry
+		default:
 			return res, err
 		}
-		res.Queued++
+	}
+	queued, err := m.queueAll(ctx, ids[i:], only)
+	res.Queued += queued
+	if err != nil {
+		return res, err
 	}
 	return res, failed
+}
+
+// queueAll queues the revocation of ids (of accessor only, when set) a
+// few at a time and returns how many it queued.
+func (m *Manager) queueAll(ctx context.Context, ids []string, only string) (int, error) {
+	var (
+		mu       sync.Mutex
+		queued   int
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	work := make(chan string)
+	for w := 0; w < min(queueWorkers, len(ids)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for id := range work {
+				ok, err := m.queueOf(ctx, id, only)
+				mu.Lock()
+				if ok {
+					queued++
+				}
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, id := range ids {
+		mu.Lock()
+		stop := firstErr != nil
+		mu.Unlock()
+		if stop || ctx.Err() != nil {
+			break
+		}
+		work <- id
+	}
+	close(work)
+	wg.Wait()
+	if firstErr == nil {
+		firstErr = ctx.Err()
+	}
+	return queued, firstErr
 }
 
 // match lists the leases a prefix names: the exact lease when prefix has

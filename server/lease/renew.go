@@ -89,6 +89,9 @@ func (m *Manager) Renew(ctx context.Context, id string, increment time.Duration)
 	if err := m.writeAndSchedule(ctx, sc, e, e.ExpireTime); err != nil {
 		return nil, fmt.Errorf("lease: renew: %w", err)
 	}
+	if ttl < want {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("TTL of %s was asked for; the lease's max TTL and its backend allow %s", want, ttl))
+	}
 	res.Entry, res.TTL = e, ttl
 	return res, nil
 }

@@ -73,21 +73,28 @@ func (m *Manager) noteFailure(e *Entry, cause error) {
 // queue makes the scheduler revoke id as soon as it can: the lease's
 // expire time becomes now. A missing lease is not an error.
 func (m *Manager) queue(ctx context.Context, id string) error {
+	_, err := m.queueOf(ctx, id, "")
+	return err
+}
+
+// queueOf is queue for a lease of accessor only (any when empty); queued
+// reports whether there was such a lease.
+func (m *Manager) queueOf(ctx context.Context, id, only string) (queued bool, err error) {
 	sc, err := m.scheduler()
 	if err != nil {
-		return err
+		return false, err
 	}
 	unlock := m.locks.lock(id)
 	defer unlock()
 	e, err := m.read(ctx, id)
-	if err != nil || e == nil {
-		return err
+	if err != nil || e == nil || only != "" && e.MountAccessor != only {
+		return false, err
 	}
 	now := m.now()
 	if e.ExpireTime.After(now) {
 		e.ExpireTime = now
 	}
-	return m.writeAndSchedule(ctx, sc, e, now)
+	return true, m.writeAndSchedule(ctx, sc, e, now)
 }
 
 // onExpire is the scheduler's callback: revoke the lease if its time has

@@ -254,7 +254,11 @@ func (r *runner) exec(cmd string) []string {
 		if err != nil {
 			return r.errLine(err)
 		}
-		return []string{fmt.Sprintf("ttl=%s expire=%s renewable=%t", res.TTL, f.rel(res.Entry.ExpireTime), res.Entry.Renewable)}
+		out := []string{fmt.Sprintf("ttl=%s expire=%s renewable=%t", res.TTL, f.rel(res.Entry.ExpireTime), res.Entry.Renewable)}
+		for _, w := range res.Warnings {
+			out = append(out, "warning: "+w)
+		}
+		return out
 	case "revoke":
 		if err := m.Revoke(ctx, r.id(arg(0)), kv["sync"] != "false"); err != nil {
 			return r.errLine(err)

@@ -171,8 +171,22 @@ func (h leaseHandlers) revoke(ctx context.Context, _ *logical.Request, d *framew
 	return nil, nil
 }
 
+// prefix reads the prefix from the URL. An empty one would name every
+// lease of the server: refused.
+func prefix(d *framework.FieldData) (string, error) {
+	p := d.String("prefix")
+	if strings.Trim(p, "/") == "" {
+		return "", logical.Errorf(logical.ErrInvalidRequest, "a non-empty prefix must be specified")
+	}
+	return p, nil
+}
+
 func (h leaseHandlers) revokePrefix(ctx context.Context, _ *logical.Request, d *framework.FieldData) (*logical.Response, error) {
-	res, err := h.c.Leases().RevokePrefix(ctx, d.String("prefix"), d.Bool("sync"))
+	p, err := prefix(d)
+	if err != nil {
+		return nil, err
+	}
+	res, err := h.c.Leases().RevokePrefix(ctx, p, d.Bool("sync"))
 	if err != nil {
 		return nil, leaseError(err)
 	}
@@ -184,7 +198,11 @@ func (h leaseHandlers) revokePrefix(ctx context.Context, _ *logical.Request, d *
 }
 
 func (h leaseHandlers) revokeForce(ctx context.Context, _ *logical.Request, d *framework.FieldData) (*logical.Response, error) {
-	if _, err := h.c.Leases().RevokeForce(ctx, d.String("prefix")); err != nil {
+	p, err := prefix(d)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := h.c.Leases().RevokeForce(ctx, p); err != nil {
 		return nil, leaseError(err)
 	}
 	return nil, nil

@@ -11,6 +11,7 @@ import (
 	vault "github.com/hashicorp/vault/api"
 
 	"github.com/cofre-io/cofre/server/lease/leasetest"
+	"github.com/cofre-io/cofre/server/logical"
 )
 
 func issue(t *testing.T, c *vault.Client, path string) *vault.Secret {
@@ -217,6 +218,13 @@ func TestLeasePrefixForceAndList(t *testing.T) {
 	wantCode(t, err, http.StatusBadRequest, "invalid lease")
 	if l, err := srv.Client.Logical().List("sys/leases/lookup/db/"); l != nil || err != nil {
 		t.Fatalf("list after revoking everything = %+v, %v (want a 404)", l, err)
+	}
+
+	for _, p := range []string{"sys/leases/revoke-prefix/", "sys/leases/revoke-force//", "sys/revoke-prefix/"} {
+		_, err := srv.Core.HandleRequest(context.Background(), &logical.Request{Operation: logical.UpdateOperation, Path: p, ClientToken: srv.Root})
+		if !errors.Is(err, logical.ErrInvalidRequest) || !strings.Contains(err.Error(), "non-empty prefix") {
+			t.Fatalf("%s: %v", p, err)
+		}
 	}
 
 	// The legacy prefix endpoints.
