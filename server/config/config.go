@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"sort"
 	"strings"
 	"time"
 
@@ -118,7 +119,19 @@ type Error struct {
 // Summary; Detail" when its position is known.
 func (e *Error) Error() string {
 	var b strings.Builder
-	for i, d := range e.Diagnostics {
+	// In source order: HCL reports some problems in map order.
+	diags := append(hcl.Diagnostics(nil), e.Diagnostics...)
+	sort.SliceStable(diags, func(i, j int) bool {
+		a, c := diags[i].Subject, diags[j].Subject
+		if a == nil || c == nil {
+			return a != nil
+		}
+		if a.Start.Line != c.Start.Line {
+			return a.Start.Line < c.Start.Line
+		}
+		return a.Start.Column < c.Start.Column
+	})
+	for i, d := range diags {
 		if i > 0 {
 			b.WriteByte('\n')
 		}

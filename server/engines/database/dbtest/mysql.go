@@ -56,7 +56,10 @@ func StartMySQL(t testing.TB) *MySQL {
 		cred:          cred,
 	}
 	m.sockDir = socketDir(t, dir, cred)
-	run(t, command(cred, dir, install, "--no-defaults", "--datadir="+filepath.Join(dir, "data"),
+	// A private temporary directory: the server's default is /tmp, shared
+	// with every other test process on the machine.
+	mkdirFor(t, filepath.Join(dir, "tmp"), cred)
+	run(t, command(cred, dir, install, "--no-defaults", "--datadir="+filepath.Join(dir, "data"), "--tmpdir="+filepath.Join(dir, "tmp"),
 		"--auth-root-authentication-method=normal", "--skip-test-db", "--skip-name-resolve"))
 	m.Port = freePort(t)
 	m.URLTemplate = fmt.Sprintf("{{username}}:{{password}}@tcp(127.0.0.1:%d)/", m.Port)
@@ -83,6 +86,7 @@ func (m *MySQL) start(ready func(context.Context) error) {
 	cmd := command(m.cred, m.dir, m.server,
 		"--no-defaults",
 		"--datadir="+filepath.Join(m.dir, "data"),
+		"--tmpdir="+filepath.Join(m.dir, "tmp"),
 		"--port="+strconv.Itoa(m.Port),
 		"--bind-address=127.0.0.1",
 		"--socket="+filepath.Join(m.sockDir, "mysqld.sock"),
