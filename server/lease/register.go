@@ -79,6 +79,10 @@ func (m *Manager) Register(ctx context.Context, r Registration) (*Entry, error) 
 	if err != nil {
 		return nil, err
 	}
+	// Held while writing: without transactions the expiry is armed before
+	// the entry exists, and must not fire in between.
+	unlock := m.locks.lock(e.ID)
+	defer unlock()
 	if err := m.writeNew(ctx, sc, e, buf); err != nil {
 		m.abandon(ctx, buf)
 		return nil, fmt.Errorf("lease: register: %w", err)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/cofre-io/cofre/server/lease"
 	"github.com/cofre-io/cofre/server/logical"
+	"github.com/cofre-io/cofre/server/storage"
 	"github.com/cofre-io/cofre/server/storage/inmem"
 )
 
@@ -29,7 +30,13 @@ func TestTranscripts(t *testing.T) {
 		t.Fatalf("no transcripts: %v", err)
 	}
 	for _, file := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".txt"), func(t *testing.T) { runTranscript(t, file) })
+		name := strings.TrimSuffix(filepath.Base(file), ".txt")
+		t.Run(name, func(t *testing.T) { runTranscript(t, file, inmem.New()) })
+		if !*update {
+			// The same story over storage without transactions, where
+			// entries and indexes are written one by one.
+			t.Run(name+"/plain", func(t *testing.T) { runTranscript(t, file, plainStorage{inmem.New()}) })
+		}
 	}
 }
 
@@ -77,9 +84,9 @@ func parseTranscript(t *testing.T, file string) []block {
 	return out
 }
 
-func runTranscript(t *testing.T, file string) {
+func runTranscript(t *testing.T, file string, store storage.Backend) {
 	blocks := parseTranscript(t, file)
-	r := &runner{t: t, f: newFixture(t, inmem.New()), ids: map[string]string{}, aliases: map[string]string{}}
+	r := &runner{t: t, f: newFixture(t, store), ids: map[string]string{}, aliases: map[string]string{}}
 	var rewritten strings.Builder
 	for _, b := range blocks {
 		got := r.run(b.cmd)
