@@ -8,8 +8,8 @@ import (
 	"github.com/cofre-io/cofre/server/engines/cubbyhole"
 	"github.com/cofre-io/cofre/server/engines/database"
 	"github.com/cofre-io/cofre/server/engines/kv"
-	"github.com/cofre-io/cofre/server/engines/transit"
 	"github.com/cofre-io/cofre/server/engines/pki"
+	"github.com/cofre-io/cofre/server/engines/transit"
 	"github.com/cofre-io/cofre/server/logical"
 )
 
