@@ -18,7 +18,7 @@ func TestHMAC(t *testing.T) {
 		out := f.write("hmac/"+name, map[string]any{"input": b64(in)})
 		mac := out["hmac"].(string)
 		// Independent check against the exported HMAC key.
-		key, _ := base64.StdEncoding.DecodeString(f.read("export/hmac-key/"+name+"/1")["keys"].(map[string]any)["1"].(string))
+		key, _ := base64.StdEncoding.DecodeString(f.read("export/hmac-key/" + name + "/1")["keys"].(map[string]any)["1"].(string))
 		m := hmac.New(sha256.New, key)
 		m.Write(in)
 		if mac != "vault:v1:"+base64.StdEncoding.EncodeToString(m.Sum(nil)) {
