@@ -65,7 +65,7 @@ func testLeases(t *testing.T, tg *target) {
 	ctx := context.Background()
 	s := devWithDatabase(t)
 	c := s.Client
-	configure(t, c, tg, "2s")
+	configure(t, c, tg, "4s")
 
 	// A lease, renewable, and revoking it drops the user.
 	a := readCreds(t, c, "database/creds/app")
@@ -146,7 +146,7 @@ func TestPostgresExpiryWhileDown(t *testing.T) {
 	tg := startPostgres(t)
 	s := devWithDatabase(t)
 	c := s.Client
-	configure(t, c, tg, "2s")
+	configure(t, c, tg, "4s")
 	var users []creds
 	for i := 0; i < 3; i++ {
 		users = append(users, readCreds(t, c, "database/creds/short"))
@@ -154,7 +154,7 @@ func TestPostgresExpiryWhileDown(t *testing.T) {
 	tg.stop()
 	// Well past their expiry the leases are still there: revocation keeps
 	// failing and is retried.
-	expired := time.Now().Add(5 * time.Second)
+	expired := time.Now().Add(7 * time.Second)
 	eventually(t, 10*time.Second, "the leases to be past their expiry", func() bool { return time.Now().After(expired) })
 	if n := len(leasesUnder(t, c, "database/creds/short/")); n != 3 {
 		t.Fatalf("%d leases listed while the database is down, want 3", n)
