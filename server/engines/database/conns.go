@@ -39,22 +39,23 @@ func (p *pools) get(name string, open func() (dbplugin.DB, error)) (dbplugin.DB,
 	return db, nil
 }
 
-// replace installs db for name (nil removes it) and closes the one it
-// replaces; requests still using the old pool finish first.
+// replace installs db, a newly opened DB, for name (nil removes the entry)
+// and closes the one it replaces, which lets statements under way finish.
+// After closeAll, db itself is closed instead.
 func (p *pools) replace(name string, db dbplugin.DB) {
 	p.mu.Lock()
-	old := p.m[name]
+	drop := p.m[name]
 	switch {
-	case p.closed && db != nil:
-		go db.Close()
+	case p.closed:
+		drop = db
 	case db != nil:
 		p.m[name] = db
 	default:
 		delete(p.m, name)
 	}
 	p.mu.Unlock()
-	if old != nil && old != db {
-		_ = old.Close()
+	if drop != nil {
+		_ = drop.Close()
 	}
 }
 
