@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cofre-io/cofre/server/audit"
 	"github.com/cofre-io/cofre/server/barrier"
 	"github.com/cofre-io/cofre/server/lease"
 	"github.com/cofre-io/cofre/server/logical"
@@ -72,6 +73,7 @@ type Core struct {
 	log      *slog.Logger
 	barrier  *barrier.Barrier
 	keys     *unseal.Manager
+	audit    *audit.Manager
 	mounts   *mount.Manager
 	tokens   *token.Store
 	policies *policystore.Store
@@ -104,6 +106,9 @@ func New(cfg Config) (*Core, error) {
 		return nil, err
 	}
 	c.policies = policystore.New(storage.NewView(encrypted, "sys/policy/"))
+	if c.audit, err = audit.NewManager(audit.ManagerConfig{Storage: encrypted, Logger: cfg.Logger.With("component", "audit"), Now: cfg.Now, Rand: cfg.Rand}); err != nil {
+		return nil, err
+	}
 	factories := copyFactories(cfg.Factories)
 	factories["system"] = c.systemFactory
 	authFactories := copyFactories(cfg.AuthFactories)
@@ -185,10 +190,16 @@ func (c *Core) postUnseal(ctx context.Context) error {
 		c.policies.Unload()
 		return err
 	}
+	// Audit devices last; if they cannot be restored, undo the rest.
+	if err := c.audit.Load(ctx); err != nil {
+		c.preSeal(ctx)
+		return err
+	}
 	return nil
 }
 
 func (c *Core) preSeal(ctx context.Context) {
+	c.audit.Unload()
 	c.leases.Unload()
 	c.mounts.Unload(ctx)
 	c.policies.Unload()

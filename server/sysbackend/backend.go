@@ -36,6 +36,7 @@ func New(c Core, exts ...Extension) (logical.Backend, error) {
 	fb.Paths = append(fb.Paths, b.mountPaths()...)
 	fb.Paths = append(fb.Paths, b.keyPaths()...)
 	fb.Paths = append(fb.Paths, b.policyPaths()...)
+	fb.Paths = append(fb.Paths, b.auditPaths()...)
 	fb.Paths = append(fb.Paths, b.wrappingPaths()...)
 	b.addLeasePaths(fb)
 	for _, e := range exts {
