@@ -14,8 +14,8 @@ const (
 	// TypeStatic: the root key is wrapped by a key read from a file or an
 	// environment variable at start-up (auto-unseal).
 	TypeStatic = "static"
-	// TypeTransit is reserved for auto-unseal through a remote transit
-	// engine. Nothing implements it yet.
+	// TypeTransit: the root key is wrapped by the transit engine of
+	// another server (NewTransit).
 	TypeTransit = "transit"
 )
 
