@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 
 	"github.com/cofre-io/cofre/server/auth/approle"
+	"github.com/cofre-io/cofre/server/auth/kubernetes"
 	"github.com/cofre-io/cofre/server/auth/userpass"
 	"github.com/cofre-io/cofre/server/engines/cubbyhole"
 	"github.com/cofre-io/cofre/server/engines/database"
@@ -28,8 +29,9 @@ func SecretFactories() map[string]logical.Factory {
 // method is the core's own).
 func AuthFactories() map[string]logical.Factory {
 	return map[string]logical.Factory{
-		"approle":  approle.Factory,
-		"userpass": userpass.Factory,
+		"approle":    approle.Factory,
+		"kubernetes": kubernetes.Factory,
+		"userpass":   userpass.Factory,
 	}
 }
 

@@ -1,0 +1,160 @@
+package kubernetes
+
+import (
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+func TestParseJWT(t *testing.T) {
+	k, _ := keys(t)
+	good := signJWT(t, k, map[string]any{"iss": "i", "sub": "s", "aud": "one", "exp": 1700000000.5, "nbf": 1600000000})
+	tok, err := parseJWT(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := tok.Claims
+	if tok.Header.Alg != "RS256" || c.Issuer != "i" || c.Subject != "s" || !c.Audience.contains("one") ||
+		!c.Expiry.Equal(time.Unix(1700000000, 5e8)) || !c.NotBefore.Equal(time.Unix(1600000000, 0)) {
+		t.Fatalf("parsed %+v", tok)
+	}
+	hdr := b64(`{"alg":"RS256"}`)
+	bad := []struct{ name, jwt string }{
+		{"empty", ""},
+		{"one part", "abc"},
+		{"two parts", "a.b"},
+		{"four parts", "a.b.c.d"},
+		{"empty signature", hdr + "." + b64(`{}`) + "."},
+		{"header not base64", "!!." + b64(`{}`) + ".c2ln"},
+		{"header not json", b64("nope") + "." + b64(`{}`) + ".c2ln"},
+		{"header array", b64(`[1]`) + "." + b64(`{}`) + ".c2ln"},
+		{"alg none", b64(`{"alg":"none"}`) + "." + b64(`{}`) + ".c2ln"},
+		{"alg missing", b64(`{"typ":"JWT"}`) + "." + b64(`{}`) + ".c2ln"},
+		{"claims not object", hdr + "." + b64(`"x"`) + ".c2ln"},
+		{"trailing data", hdr + "." + b64(`{} {}`) + ".c2ln"},
+		{"aud number", hdr + "." + b64(`{"aud":5}`) + ".c2ln"},
+		{"exp string", hdr + "." + b64(`{"exp":"soon"}`) + ".c2ln"},
+		{"exp negative", hdr + "." + b64(`{"exp":-1}`) + ".c2ln"},
+		{"iss number", hdr + "." + b64(`{"iss":5}`) + ".c2ln"},
+		{"signature not base64", hdr + "." + b64(`{}`) + ".***"},
+		{"padded", hdr + "=." + b64(`{}`) + ".c2ln"},
+		{"too long", hdr + "." + b64(`{"x":"`+strings.Repeat("a", MaxJWTSize)+`"}`) + ".c2ln"},
+	}
+	for _, c := range bad {
+		if _, err := parseJWT(c.jwt); !errors.Is(err, ErrMalformedJWT) {
+			t.Errorf("%s: err %v", c.name, err)
+		}
+	}
+	// Error messages never echo the token.
+	secret := hdr + "." + b64(`{"aud":{"SECRETVALUE":1}}`) + ".c2ln"
+	if _, err := parseJWT(secret); err == nil || strings.Contains(err.Error(), "SECRETVALUE") {
+		t.Fatalf("err %v", err)
+	}
+}
+
+func TestCheckTimes(t *testing.T) {
+	now := t0
+	mk := func(exp, nbf time.Time) *jwtToken {
+		return &jwtToken{Claims: jwtClaims{Expiry: numericDate{exp}, NotBefore: numericDate{nbf}}}
+	}
+	for _, c := range []struct {
+		tok  *jwtToken
+		want error
+	}{
+		{mk(time.Time{}, time.Time{}), nil},
+		{mk(now.Add(time.Hour), now.Add(-time.Hour)), nil},
+		{mk(now.Add(-30*time.Second), time.Time{}), nil}, // within leeway
+		{mk(now.Add(-2*time.Minute), time.Time{}), ErrTokenExpired},
+		{mk(time.Time{}, now.Add(30*time.Second)), nil},
+		{mk(time.Time{}, now.Add(2*time.Minute)), ErrTokenNotYetValid},
+	} {
+		if err := c.tok.checkTimes(now); !errors.Is(err, c.want) || (c.want == nil && err != nil) {
+			t.Errorf("%+v: %v, want %v", c.tok.Claims, err, c.want)
+		}
+	}
+}
+
+func TestVerifySignature(t *testing.T) {
+	k, other := keys(t)
+	tok, _ := parseJWT(signJWT(t, k, map[string]any{"sub": "x"}))
+	pub, err := parsePublicKeys([]string{publicPEM(t, other), publicPEM(t, k)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !verifySignature(tok, pub) || verifySignature(tok, pub[:1]) {
+		t.Fatal("RS256 verification")
+	}
+	// ES256 and EdDSA.
+	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	input := b64(`{"alg":"ES256"}`) + "." + b64(`{"sub":"x"}`)
+	sum := sha256.Sum256([]byte(input))
+	r, s, _ := ecdsa.Sign(rand.Reader, ec, sum[:])
+	sig := make([]byte, 64)
+	r.FillBytes(sig[:32])
+	s.FillBytes(sig[32:])
+	etok, err := parseJWT(input + "." + base64.RawURLEncoding.EncodeToString(sig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, _ := x509.MarshalPKIXPublicKey(&ec.PublicKey)
+	ecPub, err := parsePublicKeys([]string{string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))})
+	if err != nil || !verifySignature(etok, ecPub) || verifySignature(etok, pub) {
+		t.Fatalf("ES256 verification: %v", err)
+	}
+	etok.Header.Alg = "ES384"
+	if verifySignature(etok, ecPub) {
+		t.Fatal("ES384 accepted with a P-256 key")
+	}
+	edPub, edPriv, _ := ed25519.GenerateKey(rand.Reader)
+	input = b64(`{"alg":"EdDSA"}`) + "." + b64(`{"sub":"x"}`)
+	dtok, _ := parseJWT(input + "." + base64.RawURLEncoding.EncodeToString(ed25519.Sign(edPriv, []byte(input))))
+	der, _ = x509.MarshalPKIXPublicKey(edPub)
+	edKeys, err := parsePublicKeys([]string{string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))})
+	if err != nil || !verifySignature(dtok, edKeys) {
+		t.Fatalf("EdDSA verification: %v", err)
+	}
+}
+
+func TestNewAccessor(t *testing.T) {
+	seen := map[string]bool{}
+	for range 100 {
+		a, err := newAccessor(rand.Reader)
+		if err != nil || !accessorRE.MatchString(a) || seen[a] {
+			t.Fatalf("accessor %q %v", a, err)
+		}
+		seen[a] = true
+	}
+	if _, err := newAccessor(strings.NewReader("short")); err == nil {
+		t.Fatal("short randomness accepted")
+	}
+}
+
+func TestTokenBound(t *testing.T) {
+	h := time.Hour
+	for _, c := range []struct {
+		max, explicit, period, mount time.Duration
+		want                         time.Time
+	}{
+		{0, 0, 0, 24 * h, t0.Add(25 * h)},
+		{2 * h, 0, 0, 24 * h, t0.Add(3 * h)},
+		{2 * h, h, 0, 24 * h, t0.Add(2 * h)},
+		{0, 0, 0, 0, time.Time{}},
+		{0, 0, h, 24 * h, time.Time{}},
+		{0, 5 * h, h, 24 * h, t0.Add(6 * h)},
+	} {
+		if got := tokenBound(t0, c.max, c.explicit, c.period, c.mount); !got.Equal(c.want) {
+			t.Errorf("%+v: %v", c, got)
+		}
+	}
+}
