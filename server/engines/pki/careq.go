@@ -36,6 +36,7 @@ func caSchema() map[string]*framework.FieldSchema {
 		"use_pss":               {Type: framework.TypeBool, Description: "RSA-PSS signatures."},
 		"add_basic_constraints": {Type: framework.TypeBool, Description: "Not supported."},
 		"serial_number":         {Type: framework.TypeString, Description: "Subject serial number attribute."},
+		"type":                  {Type: framework.TypeString, Description: "internal, exported or existing (from the path)."},
 	}
 	subjectSchema(f)
 	return f

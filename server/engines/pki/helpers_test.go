@@ -130,7 +130,7 @@ func mustCRL(t testing.TB, der []byte) *x509.RevocationList {
 // hierarchy is the seed's three levels inside two fixtures: an offline
 // root in one mount, an intermediate held by another, and a role there.
 type hierarchy struct {
-	root, inter       *fixture
+	root, inter         *fixture
 	rootCert, interCert *x509.Certificate
 }
 

@@ -14,10 +14,10 @@ func (b *Backend) crlPaths() []*framework.Path {
 		return map[logical.Operation]framework.OperationFunc{logical.ReadOperation: fn}
 	}
 	return []*framework.Path{
-		{Pattern: "crl(?P<fmt>/pem)?", Operations: read(b.crlRead), HelpSynopsis: "The default issuer's CRL (DER, or PEM)."},
+		{Pattern: "crl(?P<fmt>/pem)?", Fields: map[string]*framework.FieldSchema{"fmt": fmtField}, Operations: read(b.crlRead), HelpSynopsis: "The default issuer's CRL (DER, or PEM)."},
 		{
 			Pattern:      issuerRefPattern + "/crl(?P<fmt>/pem|/der)?",
-			Fields:       map[string]*framework.FieldSchema{"issuer_ref": {Type: framework.TypeString, Required: true}},
+			Fields:       map[string]*framework.FieldSchema{"issuer_ref": {Type: framework.TypeString, Required: true}, "fmt": fmtField},
 			Operations:   read(b.crlRead),
 			HelpSynopsis: "An issuer's CRL (JSON, DER or PEM).",
 		},

@@ -17,6 +17,9 @@ const (
 	ctPEMFile  = "application/x-pem-file"
 )
 
+// fmtField declares the output-format capture of a path pattern.
+var fmtField = &framework.FieldSchema{Type: framework.TypeString, Description: "Output format (from the path)."}
+
 func rawResponse(contentType string, body []byte) *logical.Response {
 	return &logical.Response{Raw: &logical.RawResponse{StatusCode: 200, ContentType: contentType, Body: body}}
 }
@@ -25,9 +28,12 @@ func (b *Backend) fetchPaths() []*framework.Path {
 	read := func(fn framework.OperationFunc) map[logical.Operation]framework.OperationFunc {
 		return map[logical.Operation]framework.OperationFunc{logical.ReadOperation: fn}
 	}
-	serial := map[string]*framework.FieldSchema{"serial": {Type: framework.TypeString, Required: true, Description: "Serial number, or ca, ca_chain or crl."}}
+	serial := map[string]*framework.FieldSchema{
+		"serial": {Type: framework.TypeString, Required: true, Description: "Serial number, or ca, ca_chain or crl."},
+		"fmt":    fmtField,
+	}
 	return []*framework.Path{
-		{Pattern: "ca(?P<fmt>/pem)?", Operations: read(b.caRead), HelpSynopsis: "The default issuer's certificate (DER, or PEM)."},
+		{Pattern: "ca(?P<fmt>/pem)?", Fields: map[string]*framework.FieldSchema{"fmt": fmtField}, Operations: read(b.caRead), HelpSynopsis: "The default issuer's certificate (DER, or PEM)."},
 		{Pattern: "ca_chain", Operations: read(b.caChainRead), HelpSynopsis: "The default issuer's chain (PEM)."},
 		{Pattern: "cert/(?P<serial>[^/]+)", Fields: serial, Operations: read(b.certRead), HelpSynopsis: "A certificate by serial number (JSON)."},
 		{Pattern: "cert/(?P<serial>[^/]+)/raw(?P<fmt>/pem)?", Fields: serial, Operations: read(b.certRaw), HelpSynopsis: "A certificate by serial number (DER, or PEM)."},

@@ -248,7 +248,9 @@ func (b *Backend) storeAndAnswer(ctx context.Context, is *issuance, out *signed,
 	resp := &logical.Response{Data: certData(is.format, out, v.notAfter, is.issuer, is.noRoots), Warnings: v.warnings}
 	if lease && !noStore {
 		resp.Secret = &logical.Secret{
-			TTL:          v.notAfter.Sub(is.now),
+			// Whole seconds from the truncated start: the lease ends no
+			// earlier than the certificate.
+			TTL:          v.notAfter.Sub(is.now.Truncate(time.Second)),
 			InternalData: map[string]any{"secret_type": secretTypeCert, "serial_number": out.serial},
 		}
 	}

@@ -13,7 +13,10 @@ import (
 )
 
 func (b *Backend) issuerPaths() []*framework.Path {
-	ref := map[string]*framework.FieldSchema{"issuer_ref": {Type: framework.TypeString, Required: true, Description: "Issuer id, name or default."}}
+	ref := map[string]*framework.FieldSchema{
+		"issuer_ref": {Type: framework.TypeString, Required: true, Description: "Issuer id, name or default."},
+		"fmt":        {Type: framework.TypeString, Description: "pem, der or json (from the path)."},
+	}
 	update := map[string]*framework.FieldSchema{
 		"issuer_ref":              {Type: framework.TypeString, Required: true, Description: "Issuer id, name or default."},
 		"issuer_name":             {Type: framework.TypeString, Description: "New name."},

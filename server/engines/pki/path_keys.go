@@ -38,6 +38,7 @@ func (b *Backend) keyPaths() []*framework.Path {
 				"key_bits":           {Type: framework.TypeInt, Description: "Key size."},
 				"key_name":           {Type: framework.TypeString, Description: "Name of the key."},
 				"private_key_format": {Type: framework.TypeString, Default: "der", Description: "der or pkcs8."},
+				"type":               {Type: framework.TypeString, Description: "internal or exported (from the path)."},
 			},
 			Operations:   map[logical.Operation]framework.OperationFunc{logical.UpdateOperation: b.keyGenerate},
 			HelpSynopsis: "Generate a key.",
