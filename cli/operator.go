@@ -130,6 +130,7 @@ func (r *runner) keyArg(pos []string, prompt string) (string, error) {
 func cmdUnseal(ctx context.Context, r *runner, args []string) int {
 	fs := r.flags("[KEY]", "Provides one unseal key share. Without KEY, reads it from standard input.")
 	reset := fs.Bool("reset", false, "discard the shares given so far")
+	migrate := fs.Bool("migrate", false, "move the root key to the configured seal (seal migration); give it with every share")
 	pos, c, code, ok := r.start(fs, args, 0, 1)
 	if !ok {
 		return code
@@ -144,6 +145,9 @@ func cmdUnseal(ctx context.Context, r *runner, args []string) int {
 			return r.usage("Missing unseal key.")
 		}
 		body = map[string]any{"key": key}
+		if *migrate {
+			body["migrate"] = true
+		}
 	}
 	st, _, err := r.getMap(ctx, c, request{method: "PUT", path: "sys/unseal", body: body})
 	if err != nil {

@@ -21,6 +21,9 @@ type Core interface {
 	Initialized(ctx context.Context) (bool, error)
 	SealStatus(ctx context.Context) (unseal.Status, error)
 	Unseal(ctx context.Context, key []byte) (unseal.Status, error)
+	// AutoUnseal unseals with the configured auto seal (it finishes a
+	// migration to one).
+	AutoUnseal(ctx context.Context) error
 	ResetUnseal()
 	// SealWithToken checks that token may seal (update + sudo on sys/seal)
 	// and seals.

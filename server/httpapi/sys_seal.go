@@ -1,8 +1,10 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -122,7 +124,7 @@ func (h *handler) sealStatusBody(st unseal.Status) map[string]any {
 		"nonce":         st.Nonce,
 		"version":       h.cfg.Version,
 		"build_date":    "",
-		"migration":     false,
+		"migration":     st.Migration,
 		"recovery_seal": st.RecoverySeal,
 		"storage_type":  h.cfg.Core.StorageType(),
 	}
@@ -162,10 +164,6 @@ func (h *handler) sysUnseal(w http.ResponseWriter, r *http.Request) {
 		respondError(w, err)
 		return
 	}
-	if d.Bool("migrate") {
-		respondError(w, logical.Errorf(logical.ErrInvalidRequest, "seal migration is not supported yet"))
-		return
-	}
 	if d.Bool("reset") {
 		h.cfg.Core.ResetUnseal()
 	} else {
@@ -174,7 +172,12 @@ func (h *handler) sysUnseal(w http.ResponseWriter, r *http.Request) {
 			respondError(w, err)
 			return
 		}
-		if _, err := h.cfg.Core.Unseal(r.Context(), key); err != nil {
+		if d.Bool("migrate") {
+			err = h.migrateUnseal(r.Context(), key)
+		} else {
+			_, err = h.cfg.Core.Unseal(r.Context(), key)
+		}
+		if err != nil {
 			respondError(w, err)
 			return
 		}
@@ -274,4 +277,24 @@ func (h *handler) sysLeader(w http.ResponseWriter, r *http.Request) {
 		"leader_cluster_address": l.ClusterAddr,
 		"performance_standby":    false,
 	})
+}
+
+// migrateUnseal adds a share to a seal migration. Once the new seal record
+// is written it unseals through the core, as an ordinary unseal does: with
+// the last share again when the new seal is Shamir (the manager kept the
+// others), or with the new auto seal.
+func (h *handler) migrateUnseal(ctx context.Context, key []byte) error {
+	res, err := h.cfg.Core.Keys().MigrateUnseal(ctx, key)
+	if err != nil || !res.Migrated {
+		return err
+	}
+	if res.ToShamir {
+		_, err = h.cfg.Core.Unseal(ctx, key)
+	} else {
+		err = h.cfg.Core.AutoUnseal(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("the seal was migrated, but unsealing with the new seal failed: %w", err)
+	}
+	return nil
 }

@@ -56,10 +56,11 @@ type Config struct {
 type Manager struct {
 	cfg Config
 
-	mu      sync.Mutex
-	unseal  *progress
-	rekey   *rekeyState
-	genRoot *genRootState
+	mu          sync.Mutex
+	migrateFrom seal.Wrapper // a disabled seal being migrated away from
+	unseal      *progress
+	rekey       *rekeyState
+	genRoot     *genRootState
 }
 
 // progress collects key shares for one ceremony.
@@ -133,6 +134,9 @@ type Status struct {
 	Progress     int
 	Nonce        string
 	RecoverySeal bool
+	// Migration is set while the stored seal differs from the configured
+	// one: the server waits for an unseal with migrate=true.
+	Migration bool
 }
 
 // Status reads the seal state.
@@ -161,6 +165,7 @@ func (m *Manager) statusLocked(ctx context.Context) (Status, error) {
 	if m.unseal != nil {
 		st.Progress, st.Nonce = len(m.unseal.keys), m.unseal.nonce
 	}
+	st.Migration = rec.Config.Type != m.SealType()
 	return st, nil
 }
 

@@ -25,6 +25,11 @@ func (m *Manager) Unseal(ctx context.Context, key []byte) (Status, error) {
 	if !m.cfg.Barrier.Sealed() {
 		return m.statusLocked(ctx)
 	}
+	if mig, err := m.pendingMigration(rec); err != nil {
+		return Status{}, &logical.Error{Kind: logical.ErrInvalidRequest, Msg: err.Error(), Err: err}
+	} else if mig != nil {
+		return Status{}, pendingMessage(mig)
+	}
 	if rec.Config.Type != seal.TypeShamir {
 		return Status{}, logical.Errorf(logical.ErrInvalidRequest, "this server uses the %s seal and unseals itself; unseal keys are not accepted", rec.Config.Type)
 	}
@@ -86,12 +91,14 @@ func (m *Manager) AutoUnseal(ctx context.Context) error {
 	if err != nil || rec == nil {
 		return err
 	}
-	if rec.Config.Type != m.cfg.AutoSeal.Type() {
-		return fmt.Errorf("stored seal type %q does not match the configured %q seal (migration is not supported yet)", rec.Config.Type, m.cfg.AutoSeal.Type())
+	if mig, err := m.pendingMigration(rec); err != nil {
+		return err
+	} else if mig != nil {
+		return pendingMessage(mig)
 	}
 	rootKey, err := m.cfg.AutoSeal.Decrypt(ctx, rec.RootKey, aadRootKey)
 	if err != nil {
-		return fmt.Errorf("auto-unseal: unwrap root key: %w", err)
+		return fmt.Errorf("auto-unseal with the %s seal: unwrap the root key: %w", rec.Config.Type, err)
 	}
 	defer clear(rootKey)
 	if err := m.unsealWith(ctx, rootKey); err != nil {
