@@ -36,6 +36,7 @@ type Server struct {
 
 	log       *slog.Logger
 	phys      storage.Backend
+	seals     []io.Closer // seal wrappers that own goroutines (transit token renewal)
 	listeners []net.Listener
 	httpSrv   []*http.Server
 	wg        sync.WaitGroup
@@ -51,7 +52,7 @@ func Start(ctx context.Context, opts *Options, logOut io.Writer, getenv func(str
 	if s.phys, err = openStorage(ctx, cfg, logger); err != nil {
 		return nil, err
 	}
-	wrapper, err := openSeal(cfg, getenv)
+	wrapper, oldSeal, err := s.openSeals(cfg, getenv)
 	if err != nil {
 		s.closeStorage()
 		return nil, err
@@ -66,8 +67,14 @@ func Start(ctx context.Context, opts *Options, logOut io.Writer, getenv func(str
 		Logger:        logger.With("component", "core"),
 	})
 	if err != nil {
+		s.closeSeals()
 		s.closeStorage()
 		return nil, err
+	}
+	if oldSeal != nil {
+		// A disabled seal block: the seal a migration moves away from.
+		s.Core.Keys().SetMigrationSource(oldSeal)
+		logger.Info("a disabled seal block is configured: if the root key is still wrapped by it, unseal with migrate=true to move to the enabled seal (or to Shamir)", "disabled_seal", oldSeal.Type())
 	}
 	if opts.Dev {
 		if err := s.devInit(ctx, opts.DevRootTokenID); err != nil {
@@ -139,19 +146,53 @@ func hostPort(s string) (string, error) {
 	return s, nil
 }
 
-func openSeal(cfg *config.Config, getenv func(string) string) (seal.Wrapper, error) {
+// openSeals builds the enabled seal (nil means Shamir) and the disabled one
+// a seal migration moves away from (nil when there is none). Wrappers with
+// goroutines are kept for Stop to close.
+func (s *Server) openSeals(cfg *config.Config, getenv func(string) string) (active, old seal.Wrapper, err error) {
 	for _, sc := range cfg.Seals {
-		if sc.Disabled {
-			continue
+		w, err := s.openSeal(sc, getenv)
+		if err != nil {
+			s.closeSeals()
+			return nil, nil, err
 		}
-		switch sc.Type {
-		case seal.TypeStatic:
-			return seal.NewStatic(seal.StaticConfig{KeyFile: sc.Static.KeyFile, KeyEnv: sc.Static.KeyEnv}, getenv, os.ReadFile)
-		default:
-			return nil, fmt.Errorf("seal %q is not supported yet", sc.Type)
+		if c, ok := w.(io.Closer); ok {
+			s.seals = append(s.seals, c)
+		}
+		if sc.Disabled {
+			old = w
+		} else {
+			active = w
 		}
 	}
-	return nil, nil
+	return active, old, nil
+}
+
+func (s *Server) openSeal(sc config.Seal, getenv func(string) string) (seal.Wrapper, error) {
+	switch {
+	case sc.Type == seal.TypeStatic && sc.Static != nil:
+		return seal.NewStatic(seal.StaticConfig{KeyFile: sc.Static.KeyFile, KeyEnv: sc.Static.KeyEnv}, getenv, os.ReadFile)
+	case sc.Type == seal.TypeTransit && sc.Transit != nil:
+		t := sc.Transit
+		return seal.NewTransit(seal.TransitConfig{
+			Address: t.Address, Token: t.Token, KeyName: t.KeyName, MountPath: t.MountPath, Namespace: t.Namespace,
+			TLSCACert: t.TLSCACert, TLSClientCert: t.TLSClientCert, TLSClientKey: t.TLSClientKey,
+			TLSServerName: t.TLSServerName, TLSSkipVerify: t.TLSSkipVerify,
+			DisableRenewal: sc.Options["disable_renewal"] == "true",
+			Logger:         s.log.With("component", "seal", "seal", "transit"),
+		}, getenv)
+	}
+	return nil, fmt.Errorf("seal %q is not supported", sc.Type)
+}
+
+// closeSeals stops the seal wrappers' goroutines.
+func (s *Server) closeSeals() {
+	for _, c := range s.seals {
+		if err := c.Close(); err != nil {
+			s.log.Error("closing seal", "err", err)
+		}
+	}
+	s.seals = nil
 }
 
 func (s *Server) devInit(ctx context.Context, rootToken string) error {
@@ -249,6 +290,7 @@ func (s *Server) Stop(ctx context.Context) {
 		s.Core.Seal(ctx)
 	}
 	s.closeStorage()
+	s.closeSeals()
 }
 
 func (s *Server) closeStorage() {
