@@ -43,6 +43,7 @@ func commandTable() map[string]command {
 	for _, add := range []func(map[string]command){
 		statusCommands, operatorCommands, rwCommands, mountCommands,
 		loginCommands, tokenCommands, policyCommands, kvCommands, leaseCommands,
+		auditCommands,
 	} {
 		add(t)
 	}

@@ -40,6 +40,7 @@ type Server struct {
 	listeners []net.Listener
 	httpSrv   []*http.Server
 	wg        sync.WaitGroup
+	hup       *hupWatcher // SIGHUP reopens the audit devices
 }
 
 // Start builds and starts a server from opts. Listeners are bound before it
@@ -92,6 +93,7 @@ func Start(ctx context.Context, opts *Options, logOut io.Writer, getenv func(str
 		s.Stop(context.Background())
 		return nil, err
 	}
+	s.watchSIGHUP()
 	return s, nil
 }
 
@@ -280,6 +282,7 @@ func tlsConfig(lc config.Listener) (*tls.Config, error) {
 
 // Stop shuts the listeners down gracefully, seals and closes storage.
 func (s *Server) Stop(ctx context.Context) {
+	s.stopSIGHUP()
 	for _, srv := range s.httpSrv {
 		if err := srv.Shutdown(ctx); err != nil {
 			srv.Close()
