@@ -45,3 +45,14 @@ echo "== token create, 10 connections, $DUR"
 wrk -t2 -c10 -d"$DUR" --latency -s scripts/load/token-create.lua "$COFRE_ADDR/v1/auth/token/create"
 echo "== AppRole login, 10 connections, $DUR"
 wrk -t2 -c10 -d"$DUR" --latency -s scripts/load/approle-login.lua "$COFRE_ADDR/v1/auth/approle/login"
+"$WORK/cofre" secrets enable transit >/dev/null
+"$WORK/cofre" write -f transit/keys/load >/dev/null
+"$WORK/cofre" write transit/keys/load-sign type=ecdsa-p256 >/dev/null
+export TRANSIT_PLAINTEXT=$(head -c 1024 /dev/urandom | base64 -w0)
+export TRANSIT_CIPHERTEXT=$("$WORK/cofre" write -field=ciphertext transit/encrypt/load plaintext="$TRANSIT_PLAINTEXT")
+echo "== transit encrypt (1 KiB, aes256-gcm96), 10 connections, $DUR"
+wrk -t2 -c10 -d"$DUR" --latency -s scripts/load/transit-encrypt.lua "$COFRE_ADDR/v1/transit/encrypt/load"
+echo "== transit decrypt (1 KiB, aes256-gcm96), 10 connections, $DUR"
+wrk -t2 -c10 -d"$DUR" --latency -s scripts/load/transit-decrypt.lua "$COFRE_ADDR/v1/transit/decrypt/load"
+echo "== transit sign (1 KiB, ecdsa-p256, sha2-256), 10 connections, $DUR"
+wrk -t2 -c10 -d"$DUR" --latency -s scripts/load/transit-sign.lua "$COFRE_ADDR/v1/transit/sign/load-sign"

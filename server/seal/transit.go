@@ -204,10 +204,7 @@ func (t *Transit) Close() error {
 
 // Encrypt implements Wrapper.
 func (t *Transit) Encrypt(ctx context.Context, plaintext, aad []byte) ([]byte, error) {
-	env := make([]byte, 5, 5+len(aad)+len(plaintext))
-	env[0] = transitEnvelopeVersion
-	binary.BigEndian.PutUint32(env[1:5], uint32(len(aad)))
-	env = append(append(env, aad...), plaintext...)
+	env := sealEnvelope(plaintext, aad)
 	defer clear(env)
 	b64 := base64.StdEncoding.EncodeToString(env)
 	sec, err := t.client.Logical().WriteWithContext(ctx, t.encPath, map[string]any{"plaintext": b64})
@@ -239,6 +236,21 @@ func (t *Transit) Decrypt(ctx context.Context, blob, aad []byte) ([]byte, error)
 		return nil, fmt.Errorf("%w: the transit server returned malformed plaintext", ErrDecrypt)
 	}
 	defer clear(env)
+	return openEnvelope(env, aad)
+}
+
+// sealEnvelope lays out the plaintext the transit server encrypts:
+// version || uint32be(len(aad)) || aad || plaintext.
+func sealEnvelope(plaintext, aad []byte) []byte {
+	env := make([]byte, 5, 5+len(aad)+len(plaintext))
+	env[0] = transitEnvelopeVersion
+	binary.BigEndian.PutUint32(env[1:5], uint32(len(aad)))
+	return append(append(env, aad...), plaintext...)
+}
+
+// openEnvelope checks an envelope the transit server decrypted against aad
+// and returns a copy of the plaintext in it.
+func openEnvelope(env, aad []byte) ([]byte, error) {
 	if len(env) < 5 || env[0] != transitEnvelopeVersion {
 		return nil, fmt.Errorf("%w: not a transit seal envelope", ErrDecrypt)
 	}
