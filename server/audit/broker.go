@@ -54,6 +54,9 @@ type sink struct {
 	// sem admits one write at a time, so a write waiting behind a stuck
 	// one gives up when its context ends.
 	sem chan struct{}
+	// failing is set from a failed write until the next good one; it only
+	// keeps a failing device from logging an error per request.
+	failing atomic.Bool
 }
 
 // NewBroker returns a Broker with no devices.
@@ -197,6 +200,7 @@ func (b *Broker) log(ctx context.Context, kind string, in *Input) bool {
 			reported[r.i] = true
 			if r.err == nil {
 				ok = true
+				b.recovered(sinks[r.i])
 			} else {
 				b.failed(kind, sinks[r.i], r.err)
 			}
@@ -212,9 +216,19 @@ func (b *Broker) log(ctx context.Context, kind string, in *Input) bool {
 	return ok
 }
 
+// failed counts a failure; the first of a run is logged, with its cause.
 func (b *Broker) failed(kind string, s *sink, err error) {
 	b.cfg.Metrics.failed(kind, s.path)
-	b.cfg.Logger.Error("audit device failed to record an entry", "device", s.path, "type", kind, "err", err)
+	if !s.failing.Swap(true) {
+		b.cfg.Logger.Error("audit device failed to record an entry; further failures are only counted until it recovers",
+			"device", s.path, "type", kind, "err", err)
+	}
+}
+
+func (b *Broker) recovered(s *sink) {
+	if s.failing.Swap(false) {
+		b.cfg.Logger.Info("audit device records entries again", "device", s.path)
+	}
 }
 
 func (s *sink) write(ctx context.Context, line []byte) error {

@@ -3,6 +3,8 @@ package audit
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -176,4 +178,47 @@ func TestBrokerDeregisterReopenClose(t *testing.T) {
 	if !d1.isClosed() || !d2.isClosed() || !d3.isClosed() || b.Enabled() {
 		t.Fatal("devices not closed")
 	}
+}
+
+// TestBrokerLogsFailureRunsOnce: a failing device logs when it starts
+// failing and when it recovers, not once per entry.
+func TestBrokerLogsFailureRunsOnce(t *testing.T) {
+	var buf syncBuffer
+	b := NewBroker(BrokerConfig{Timeout: time.Second, Logger: slog.New(slog.NewTextHandler(&buf, nil))})
+	defer b.Close()
+	d := &fakeDevice{failing: true}
+	b.Register("d/", d, NewFormatter(FormatOptions{HMACAccessor: true}, testSalt(t)))
+	for range 5 {
+		_ = b.LogRequest(t.Context(), reqInput())
+	}
+	d.setFailing(false)
+	for range 3 {
+		if err := b.LogRequest(t.Context(), reqInput()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := buf.String()
+	if strings.Count(out, "failed to record") != 1 || strings.Count(out, "records entries again") != 1 || failures(b, TypeRequest, "d/") != 5 {
+		t.Fatalf("log:\n%s", out)
+	}
+	if strings.Contains(out, "tok") {
+		t.Fatal("the log shows the token")
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

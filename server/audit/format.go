@@ -51,7 +51,7 @@ func (f *Formatter) data(d map[string]any, clear []string) (map[string]any, erro
 // FormatRequest returns the request line for in, ending in '\n'.
 func (f *Formatter) FormatRequest(in *Input) ([]byte, error) {
 	rec := Record{Time: in.Time.UTC().Format(time.RFC3339Nano), Type: TypeRequest, Auth: f.auth(in.Auth)}
-	req, err := f.request(in)
+	req, err := f.request(in, rec.Auth)
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +65,7 @@ func (f *Formatter) FormatRequest(in *Input) ([]byte, error) {
 // FormatResponse returns the response line for in, ending in '\n'.
 func (f *Formatter) FormatResponse(in *Input) ([]byte, error) {
 	rec := Record{Time: in.Time.UTC().Format(time.RFC3339Nano), Type: TypeResponse, Auth: f.auth(in.Auth)}
-	req, err := f.request(in)
+	req, err := f.request(in, rec.Auth)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +85,7 @@ func (f *Formatter) FormatResponse(in *Input) ([]byte, error) {
 
 func (f *Formatter) encode(rec *Record) ([]byte, error) {
 	var buf bytes.Buffer
-	buf.Grow(512)
+	buf.Grow(1024)
 	buf.WriteString(f.opts.Prefix)
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -117,7 +117,9 @@ func (f *Formatter) auth(a *AuthInfo) *RecordAuth {
 	return ra
 }
 
-func (f *Formatter) request(in *Input) (*RecordRequest, error) {
+// request builds the request part; auth is the caller's record, whose
+// hashes are reused for the same token and accessor.
+func (f *Formatter) request(in *Input, auth *RecordAuth) (*RecordRequest, error) {
 	r := in.Request
 	if r == nil {
 		return &RecordRequest{Path: in.Path, Namespace: &RecordNamespace{ID: "root"}}, nil
@@ -132,14 +134,18 @@ func (f *Formatter) request(in *Input) (*RecordRequest, error) {
 		MountPoint:    r.MountPoint,
 		MountType:     r.MountType,
 		MountAccessor: r.MountAccessor,
-		ClientToken:   f.hash(r.ClientToken),
 		Namespace:     &RecordNamespace{ID: "root"},
 		Path:          in.Path,
 		Data:          data,
 		WrapTTL:       int64(r.WrapTTL / time.Second),
 	}
-	if in.Auth != nil {
-		rr.ClientTokenAccessor = f.hashAccessor(in.Auth.Accessor)
+	if auth != nil && r.ClientToken == in.Auth.ClientToken {
+		rr.ClientToken = auth.ClientToken
+	} else {
+		rr.ClientToken = f.hash(r.ClientToken)
+	}
+	if auth != nil {
+		rr.ClientTokenAccessor = auth.Accessor
 	}
 	if r.Connection != nil {
 		rr.RemoteAddress = r.Connection.RemoteAddr
