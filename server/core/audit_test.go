@@ -189,3 +189,35 @@ func TestAuditSurvivesRestart(t *testing.T) {
 		t.Fatalf("records after restart: %d, want %d", got, before+2)
 	}
 }
+
+// TestAuditRestoredDeviceThatCannotWrite: a device whose directory is gone
+// at unseal is still restored, so requests are refused rather than run
+// unaudited; when the directory is back they run again.
+func TestAuditRestoredDeviceThatCannotWrite(t *testing.T) {
+	ctx := context.Background()
+	phys := inmem.New()
+	c, root, key := auditCore(t, phys)
+	dir := filepath.Join(t.TempDir(), "logs")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.EnableAudit(ctx, audit.TableEntry{Path: "file", Type: "file", Options: map[string]string{"file_path": filepath.Join(dir, "a.log")}}); err != nil {
+		t.Fatal(err)
+	}
+	c.Seal(ctx)
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Unseal(ctx, key); err != nil {
+		t.Fatalf("unseal with an unreachable audit device: %v", err)
+	}
+	if _, err := do(c, logical.ReadOperation, "sys/key-status", root, nil); !errors.Is(err, audit.ErrRequestNotRecorded) {
+		t.Fatalf("request with the log directory gone: %v", err)
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := do(c, logical.ReadOperation, "sys/key-status", root, nil); err != nil {
+		t.Fatalf("after the directory is back: %v", err)
+	}
+}
