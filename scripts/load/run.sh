@@ -56,3 +56,11 @@ echo "== transit decrypt (1 KiB, aes256-gcm96), 10 connections, $DUR"
 wrk -t2 -c10 -d"$DUR" --latency -s scripts/load/transit-decrypt.lua "$COFRE_ADDR/v1/transit/decrypt/load"
 echo "== transit sign (1 KiB, ecdsa-p256, sha2-256), 10 connections, $DUR"
 wrk -t2 -c10 -d"$DUR" --latency -s scripts/load/transit-sign.lua "$COFRE_ADDR/v1/transit/sign/load-sign"
+"$WORK/cofre" secrets enable -max-lease-ttl=87600h pki >/dev/null
+"$WORK/cofre" write pki/root/generate/internal common_name="Load Root CA" key_type=ec ttl=87600h >/dev/null
+"$WORK/cofre" write pki/roles/load-ec allowed_domains=example.com allow_subdomains=true key_type=ec max_ttl=72h >/dev/null
+"$WORK/cofre" write pki/roles/load-rsa allowed_domains=example.com allow_subdomains=true key_type=rsa key_bits=2048 max_ttl=72h >/dev/null
+echo "== PKI issue EC P-256 (EC root), 10 connections, $DUR"
+wrk -t2 -c10 -d"$DUR" --latency -s scripts/load/pki-issue.lua "$COFRE_ADDR/v1/pki/issue/load-ec"
+echo "== PKI issue RSA-2048 (EC root), 10 connections, $DUR"
+wrk -t2 -c10 -d"$DUR" --latency -s scripts/load/pki-issue.lua "$COFRE_ADDR/v1/pki/issue/load-rsa"

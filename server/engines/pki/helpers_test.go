@@ -164,3 +164,5 @@ func (h *hierarchy) verify(t testing.TB, leafPEM string, chain []string) *x509.C
 	}
 	return leaf
 }
+
+func isBadRequest(err error) bool { return errors.Is(err, logical.ErrInvalidRequest) }
