@@ -116,8 +116,12 @@ func (b *Backend) issueCert(ctx context.Context, _ *logical.Request, d *framewor
 	}
 	spec := r.Key
 	if spec.Type == keyAny {
-		if spec, err = (keySpec{Type: d.String("key_type"), Bits: d.Int("key_bits")}).normalize(false); err != nil {
-			return nil, badRequest("role key type \"any\" needs key_type on the request to issue: %s", logical.CodedMessage(err))
+		kt := d.String("key_type")
+		if kt == "" {
+			return nil, badRequest(`role key type "any" needs key_type (rsa, ec or ed25519) on the request to issue`)
+		}
+		if spec, err = (keySpec{Type: kt, Bits: d.Int("key_bits")}).normalize(false); err != nil {
+			return nil, err
 		}
 	}
 	s, err := parseSANs(d.Strings("alt_names"), d.Strings("ip_sans"), d.Strings("uri_sans"))
