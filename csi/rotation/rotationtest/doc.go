@@ -1,0 +1,2 @@
+// Package rotationtest has a fake rotation.Clock for tests.
+package rotationtest
