@@ -11,6 +11,7 @@ import (
 
 	k8s "k8s.io/client-go/kubernetes"
 
+	"github.com/cofre-io/cofre/server/auth/kubernetes/internal/jwt"
 	"github.com/cofre-io/cofre/server/logical"
 	"github.com/cofre-io/cofre/server/storage"
 )
@@ -49,7 +50,7 @@ func (c *config) validate() error {
 	if c.CACert != "" && !x509.NewCertPool().AppendCertsFromPEM([]byte(c.CACert)) {
 		return invalidConfig("kubernetes_ca_cert holds no PEM certificate")
 	}
-	if _, err := parsePublicKeys(c.PEMKeys); err != nil {
+	if _, err := jwt.ParsePublicKeys(c.PEMKeys); err != nil {
 		return invalidConfig("invalid pem_keys: %v", err)
 	}
 	return nil
@@ -105,7 +106,7 @@ type conn struct {
 // newConn prepares a configuration for use: in a pod (and unless
 // disable_local_ca_jwt) the local CA and token stand in for missing ones.
 func newConn(cfg *config, local *localCreds, factory ClientFactory) (*conn, error) {
-	keys, err := parsePublicKeys(cfg.PEMKeys)
+	keys, err := jwt.ParsePublicKeys(cfg.PEMKeys)
 	if err != nil {
 		return nil, invalidConfig("invalid pem_keys: %v", err)
 	}

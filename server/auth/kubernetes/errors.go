@@ -3,6 +3,7 @@ package kubernetes
 import (
 	"errors"
 
+	"github.com/cofre-io/cofre/server/auth/kubernetes/internal/jwt"
 	"github.com/cofre-io/cofre/server/logical"
 )
 
@@ -11,11 +12,11 @@ import (
 // the server log can tell them apart with errors.Is.
 var (
 	// ErrMalformedJWT is wrapped by every pre-parse failure.
-	ErrMalformedJWT = errors.New("malformed JWT")
+	ErrMalformedJWT = jwt.ErrMalformed
 	// ErrTokenExpired: the JWT's exp claim is in the past.
-	ErrTokenExpired = errors.New("token expired")
+	ErrTokenExpired = jwt.ErrExpired
 	// ErrTokenNotYetValid: the JWT's nbf claim is in the future.
-	ErrTokenNotYetValid = errors.New("token not yet valid")
+	ErrTokenNotYetValid = jwt.ErrNotYetValid
 	// ErrAudience: the JWT or the TokenReview lacks the role's audience.
 	ErrAudience = errors.New("audience not accepted")
 	// ErrIssuer: the iss claim differs from the configured issuer.

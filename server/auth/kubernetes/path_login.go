@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
+	"github.com/cofre-io/cofre/server/auth/kubernetes/internal/jwt"
 	"github.com/cofre-io/cofre/server/auth/tokenutil"
 	"github.com/cofre-io/cofre/server/logical"
 	"github.com/cofre-io/cofre/server/logical/framework"
@@ -69,16 +71,20 @@ func (b *backend) login(ctx context.Context, req *logical.Request, d *framework.
 	return &logical.Response{Auth: auth}, nil
 }
 
+// timeLeeway absorbs clock skew between this server and the API server in
+// the early expiry checks; the TokenReview is the authority anyway.
+const timeLeeway = time.Minute
+
 // authenticate runs the local checks and the TokenReview.
-func (b *backend) authenticate(ctx context.Context, cn *conn, r *role, jwt string) (*identity, error) {
-	tok, err := parseJWT(jwt)
+func (b *backend) authenticate(ctx context.Context, cn *conn, r *role, token string) (*identity, error) {
+	tok, err := jwt.Parse(token)
 	if err != nil {
 		return nil, &logical.Error{Kind: logical.ErrInvalidRequest, Msg: err.Error(), Err: err}
 	}
-	if err := tok.checkTimes(b.now()); err != nil {
+	if err := tok.CheckTimes(b.now(), timeLeeway); err != nil {
 		return nil, denied(err)
 	}
-	if r.Audience != "" && !tok.Claims.Audience.contains(r.Audience) {
+	if r.Audience != "" && !tok.Claims.Audience.Contains(r.Audience) {
 		return nil, denied(ErrAudience)
 	}
 	if !cn.cfg.DisableISSValidation {
@@ -90,12 +96,12 @@ func (b *backend) authenticate(ctx context.Context, cn *conn, r *role, jwt strin
 			return nil, denied(ErrIssuer)
 		}
 	}
-	if len(cn.keys) > 0 && !verifySignature(tok, cn.keys) {
+	if len(cn.keys) > 0 && !tok.Verify(cn.keys) {
 		return nil, denied(ErrSignature)
 	}
 	rctx, cancel := context.WithTimeout(ctx, b.opts.ReviewTimeout)
 	defer cancel()
-	return review(rctx, cn, jwt, r.Audience)
+	return review(rctx, cn, token, r.Audience)
 }
 
 // newAuth builds the login's Auth from the role and the reviewed identity.

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cofre-io/cofre/server/auth/kubernetes/internal/glob"
 	"github.com/cofre-io/cofre/server/auth/tokenutil"
 	"github.com/cofre-io/cofre/server/logical"
 	"github.com/cofre-io/cofre/server/storage"
@@ -76,10 +77,10 @@ func cleanList(in []string) []string {
 
 // allows reports which binding, if any, refuses a ServiceAccount.
 func (r *role) allows(namespace, name string) error {
-	if !matchAny(r.BoundNames, name) {
+	if !glob.MatchAny(r.BoundNames, name) {
 		return ErrNameNotBound
 	}
-	if !matchAny(r.BoundNamespaces, namespace) {
+	if !glob.MatchAny(r.BoundNamespaces, namespace) {
 		return ErrNamespaceNotBound
 	}
 	return nil

@@ -1,4 +1,4 @@
-package kubernetes
+package jwt
 
 import (
 	"errors"
@@ -7,7 +7,7 @@ import (
 )
 
 // FuzzParseJWT: the pre-parser never panics, fails only with
-// ErrMalformedJWT, never quotes its input in errors, and anything it
+// ErrMalformed, never quotes its input in errors, and anything it
 // accepts has three non-empty parts and a real algorithm.
 func FuzzParseJWT(f *testing.F) {
 	f.Add("")
@@ -17,10 +17,10 @@ func FuzzParseJWT(f *testing.F) {
 	f.Add(b64(`{"alg":"ES256"}`) + "." + b64(`{"aud":"x","nbf":1.5e9,"iat":null}`) + ".AAAA")
 	f.Add(b64(`{"alg":"RS256"}`) + "." + b64(`{"exp":1e400}`) + ".c2ln")
 	f.Fuzz(func(t *testing.T, s string) {
-		tok, err := parseJWT(s)
+		tok, err := Parse(s)
 		if err != nil {
-			if !errors.Is(err, ErrMalformedJWT) {
-				t.Fatalf("error %v is not ErrMalformedJWT", err)
+			if !errors.Is(err, ErrMalformed) {
+				t.Fatalf("error %v is not ErrMalformed", err)
 			}
 			if len(s) >= 12 && strings.Contains(err.Error(), s) {
 				t.Fatalf("error quotes the token")
@@ -36,19 +36,25 @@ func FuzzParseJWT(f *testing.F) {
 	})
 }
 
-// FuzzGlobMatch compares the matcher with the regular-expression model.
-func FuzzGlobMatch(f *testing.F) {
-	f.Add("app-*", "app-web")
-	f.Add("*", "")
-	f.Add("a*b*c", "aXbYc")
-	f.Add("a*a", "a")
-	f.Add("**x**", "yxy")
-	f.Fuzz(func(t *testing.T, pattern, name string) {
-		if len(pattern) > 64 || len(name) > 256 {
+// FuzzParsePublicKeys: pem_keys come from an operator's config write; the
+// parser never panics, and what it accepts holds at least one key per
+// entry.
+func FuzzParsePublicKeys(f *testing.F) {
+	k, _ := keys(f)
+	f.Add(publicPEM(f, k))
+	f.Add("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")
+	f.Add("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
+	f.Add("garbage")
+	f.Fuzz(func(t *testing.T, s string) {
+		ks, err := ParsePublicKeys([]string{s})
+		if err != nil {
+			if !errors.Is(err, ErrBadKey) {
+				t.Fatalf("error %v is not ErrBadKey", err)
+			}
 			return
 		}
-		if got, want := globMatch(pattern, name), naiveGlob(pattern, name); got != want {
-			t.Fatalf("globMatch(%q, %q) = %v, model %v", pattern, name, got, want)
+		if len(ks) == 0 {
+			t.Fatal("accepted an entry without keys")
 		}
 	})
 }

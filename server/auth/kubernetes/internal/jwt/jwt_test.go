@@ -1,4 +1,4 @@
-package kubernetes
+package jwt
 
 import (
 	"crypto/ecdsa"
@@ -20,12 +20,12 @@ func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s
 func TestParseJWT(t *testing.T) {
 	k, _ := keys(t)
 	good := signJWT(t, k, map[string]any{"iss": "i", "sub": "s", "aud": "one", "exp": 1700000000.5, "nbf": 1600000000})
-	tok, err := parseJWT(good)
+	tok, err := Parse(good)
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := tok.Claims
-	if tok.Header.Alg != "RS256" || c.Issuer != "i" || c.Subject != "s" || !c.Audience.contains("one") ||
+	if tok.Header.Alg != "RS256" || c.Issuer != "i" || c.Subject != "s" || !c.Audience.Contains("one") ||
 		!c.Expiry.Equal(time.Unix(1700000000, 5e8)) || !c.NotBefore.Equal(time.Unix(1600000000, 0)) {
 		t.Fatalf("parsed %+v", tok)
 	}
@@ -49,37 +49,37 @@ func TestParseJWT(t *testing.T) {
 		{"iss number", hdr + "." + b64(`{"iss":5}`) + ".c2ln"},
 		{"signature not base64", hdr + "." + b64(`{}`) + ".***"},
 		{"padded", hdr + "=." + b64(`{}`) + ".c2ln"},
-		{"too long", hdr + "." + b64(`{"x":"`+strings.Repeat("a", MaxJWTSize)+`"}`) + ".c2ln"},
+		{"too long", hdr + "." + b64(`{"x":"`+strings.Repeat("a", MaxSize)+`"}`) + ".c2ln"},
 	}
 	for _, c := range bad {
-		if _, err := parseJWT(c.jwt); !errors.Is(err, ErrMalformedJWT) {
+		if _, err := Parse(c.jwt); !errors.Is(err, ErrMalformed) {
 			t.Errorf("%s: err %v", c.name, err)
 		}
 	}
 	// Error messages never echo the token.
 	secret := hdr + "." + b64(`{"aud":{"SECRETVALUE":1}}`) + ".c2ln"
-	if _, err := parseJWT(secret); err == nil || strings.Contains(err.Error(), "SECRETVALUE") {
+	if _, err := Parse(secret); err == nil || strings.Contains(err.Error(), "SECRETVALUE") {
 		t.Fatalf("err %v", err)
 	}
 }
 
 func TestCheckTimes(t *testing.T) {
-	now := t0
-	mk := func(exp, nbf time.Time) *jwtToken {
-		return &jwtToken{Claims: jwtClaims{Expiry: numericDate{exp}, NotBefore: numericDate{nbf}}}
+	now := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	mk := func(exp, nbf time.Time) *Token {
+		return &Token{Claims: Claims{Expiry: NumericDate{exp}, NotBefore: NumericDate{nbf}}}
 	}
 	for _, c := range []struct {
-		tok  *jwtToken
+		tok  *Token
 		want error
 	}{
 		{mk(time.Time{}, time.Time{}), nil},
 		{mk(now.Add(time.Hour), now.Add(-time.Hour)), nil},
 		{mk(now.Add(-30*time.Second), time.Time{}), nil}, // within leeway
-		{mk(now.Add(-2*time.Minute), time.Time{}), ErrTokenExpired},
+		{mk(now.Add(-2*time.Minute), time.Time{}), ErrExpired},
 		{mk(time.Time{}, now.Add(30*time.Second)), nil},
-		{mk(time.Time{}, now.Add(2*time.Minute)), ErrTokenNotYetValid},
+		{mk(time.Time{}, now.Add(2*time.Minute)), ErrNotYetValid},
 	} {
-		if err := c.tok.checkTimes(now); !errors.Is(err, c.want) || (c.want == nil && err != nil) {
+		if err := c.tok.CheckTimes(now, time.Minute); !errors.Is(err, c.want) || (c.want == nil && err != nil) {
 			t.Errorf("%+v: %v, want %v", c.tok.Claims, err, c.want)
 		}
 	}
@@ -87,12 +87,12 @@ func TestCheckTimes(t *testing.T) {
 
 func TestVerifySignature(t *testing.T) {
 	k, other := keys(t)
-	tok, _ := parseJWT(signJWT(t, k, map[string]any{"sub": "x"}))
-	pub, err := parsePublicKeys([]string{publicPEM(t, other), publicPEM(t, k)})
+	tok, _ := Parse(signJWT(t, k, map[string]any{"sub": "x"}))
+	pub, err := ParsePublicKeys([]string{publicPEM(t, other), publicPEM(t, k)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !verifySignature(tok, pub) || verifySignature(tok, pub[:1]) {
+	if !tok.Verify(pub) || tok.Verify(pub[:1]) {
 		t.Fatal("RS256 verification")
 	}
 	// ES256 and EdDSA.
@@ -103,58 +103,25 @@ func TestVerifySignature(t *testing.T) {
 	sig := make([]byte, 64)
 	r.FillBytes(sig[:32])
 	s.FillBytes(sig[32:])
-	etok, err := parseJWT(input + "." + base64.RawURLEncoding.EncodeToString(sig))
+	etok, err := Parse(input + "." + base64.RawURLEncoding.EncodeToString(sig))
 	if err != nil {
 		t.Fatal(err)
 	}
 	der, _ := x509.MarshalPKIXPublicKey(&ec.PublicKey)
-	ecPub, err := parsePublicKeys([]string{string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))})
-	if err != nil || !verifySignature(etok, ecPub) || verifySignature(etok, pub) {
+	ecPub, err := ParsePublicKeys([]string{string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))})
+	if err != nil || !etok.Verify(ecPub) || etok.Verify(pub) {
 		t.Fatalf("ES256 verification: %v", err)
 	}
 	etok.Header.Alg = "ES384"
-	if verifySignature(etok, ecPub) {
+	if etok.Verify(ecPub) {
 		t.Fatal("ES384 accepted with a P-256 key")
 	}
 	edPub, edPriv, _ := ed25519.GenerateKey(rand.Reader)
 	input = b64(`{"alg":"EdDSA"}`) + "." + b64(`{"sub":"x"}`)
-	dtok, _ := parseJWT(input + "." + base64.RawURLEncoding.EncodeToString(ed25519.Sign(edPriv, []byte(input))))
+	dtok, _ := Parse(input + "." + base64.RawURLEncoding.EncodeToString(ed25519.Sign(edPriv, []byte(input))))
 	der, _ = x509.MarshalPKIXPublicKey(edPub)
-	edKeys, err := parsePublicKeys([]string{string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))})
-	if err != nil || !verifySignature(dtok, edKeys) {
+	edKeys, err := ParsePublicKeys([]string{string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))})
+	if err != nil || !dtok.Verify(edKeys) {
 		t.Fatalf("EdDSA verification: %v", err)
-	}
-}
-
-func TestNewAccessor(t *testing.T) {
-	seen := map[string]bool{}
-	for range 100 {
-		a, err := newAccessor(rand.Reader)
-		if err != nil || !accessorRE.MatchString(a) || seen[a] {
-			t.Fatalf("accessor %q %v", a, err)
-		}
-		seen[a] = true
-	}
-	if _, err := newAccessor(strings.NewReader("short")); err == nil {
-		t.Fatal("short randomness accepted")
-	}
-}
-
-func TestTokenBound(t *testing.T) {
-	h := time.Hour
-	for _, c := range []struct {
-		max, explicit, period, mount time.Duration
-		want                         time.Time
-	}{
-		{0, 0, 0, 24 * h, t0.Add(25 * h)},
-		{2 * h, 0, 0, 24 * h, t0.Add(3 * h)},
-		{2 * h, h, 0, 24 * h, t0.Add(2 * h)},
-		{0, 0, 0, 0, time.Time{}},
-		{0, 0, h, 24 * h, time.Time{}},
-		{0, 5 * h, h, 24 * h, t0.Add(6 * h)},
-	} {
-		if got := tokenBound(t0, c.max, c.explicit, c.period, c.mount); !got.Equal(c.want) {
-			t.Errorf("%+v: %v", c, got)
-		}
 	}
 }

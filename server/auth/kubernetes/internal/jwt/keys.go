@@ -1,4 +1,4 @@
-package kubernetes
+package jwt
 
 import (
 	"crypto"
@@ -13,13 +13,13 @@ import (
 	"strings"
 )
 
-// errBadPEM is wrapped by parsePublicKeys failures.
-var errBadPEM = errors.New("invalid PEM key")
+// ErrBadKey is wrapped by ParsePublicKeys failures.
+var ErrBadKey = errors.New("invalid PEM key")
 
-// parsePublicKeys reads each entry (one or more PEM blocks: PUBLIC KEY,
+// ParsePublicKeys reads each entry (one or more PEM blocks: PUBLIC KEY,
 // RSA PUBLIC KEY or CERTIFICATE) into the public keys it holds. RSA,
 // ECDSA and Ed25519 keys are accepted.
-func parsePublicKeys(entries []string) ([]crypto.PublicKey, error) {
+func ParsePublicKeys(entries []string) ([]crypto.PublicKey, error) {
 	var out []crypto.PublicKey
 	for i, e := range entries {
 		rest := []byte(strings.TrimSpace(e))
@@ -32,13 +32,13 @@ func parsePublicKeys(entries []string) ([]crypto.PublicKey, error) {
 			}
 			k, err := publicKeyOf(blk)
 			if err != nil {
-				return nil, fmt.Errorf("%w: entry %d: %w", errBadPEM, i, err)
+				return nil, fmt.Errorf("%w: entry %d: %w", ErrBadKey, i, err)
 			}
 			out = append(out, k)
 			found = true
 		}
 		if !found {
-			return nil, fmt.Errorf("%w: entry %d holds no PEM block", errBadPEM, i)
+			return nil, fmt.Errorf("%w: entry %d holds no PEM block", ErrBadKey, i)
 		}
 	}
 	return out, nil
@@ -70,9 +70,10 @@ func publicKeyOf(blk *pem.Block) (crypto.PublicKey, error) {
 	return nil, fmt.Errorf("unsupported key type %T", k)
 }
 
-// verifySignature reports whether one of keys verifies t's signature under
-// the algorithm its header names.
-func verifySignature(t *jwtToken, keys []crypto.PublicKey) bool {
+// Verify reports whether one of keys verifies t's signature under the
+// algorithm its header names (RS*, PS*, ES* with the matching curve,
+// EdDSA).
+func (t *Token) Verify(keys []crypto.PublicKey) bool {
 	for _, k := range keys {
 		if verifyWith(t.Header.Alg, k, []byte(t.SigningInput), t.Signature) {
 			return true

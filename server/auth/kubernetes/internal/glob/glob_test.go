@@ -1,4 +1,4 @@
-package kubernetes
+package glob
 
 import (
 	"math/rand/v2"
@@ -32,8 +32,8 @@ func TestGlobMatch(t *testing.T) {
 		{"", "x", false},
 	}
 	for _, c := range cases {
-		if got := globMatch(c.pattern, c.name); got != c.want {
-			t.Errorf("globMatch(%q, %q) = %v, want %v", c.pattern, c.name, got, c.want)
+		if got := Match(c.pattern, c.name); got != c.want {
+			t.Errorf("Match(%q, %q) = %v, want %v", c.pattern, c.name, got, c.want)
 		}
 	}
 }
@@ -79,14 +79,14 @@ func TestGlobMatchesNaive(t *testing.T) {
 	}
 	for range 20000 {
 		p, n := word("ab*", 6), word("ab", 8)
-		if got, want := globMatch(p, n), naiveGlob(p, n); got != want || want != regexpGlob(p, n) {
-			t.Fatalf("globMatch(%q, %q) = %v, naive %v, regexp %v", p, n, got, want, regexpGlob(p, n))
+		if got, want := Match(p, n), naiveGlob(p, n); got != want || want != regexpGlob(p, n) {
+			t.Fatalf("Match(%q, %q) = %v, naive %v, regexp %v", p, n, got, want, regexpGlob(p, n))
 		}
 	}
 }
 
 func TestMatchAny(t *testing.T) {
-	if !matchAny([]string{"x", "app-*"}, "app-1") || matchAny([]string{"x"}, "y") || matchAny(nil, "y") {
-		t.Fatal("matchAny")
+	if !MatchAny([]string{"x", "app-*"}, "app-1") || MatchAny([]string{"x"}, "y") || MatchAny(nil, "y") {
+		t.Fatal("MatchAny")
 	}
 }

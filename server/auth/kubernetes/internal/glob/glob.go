@@ -1,15 +1,15 @@
-package kubernetes
+package glob
 
 import "strings"
 
-// globMatch reports whether name matches pattern, where each '*' in the
+// Match reports whether name matches pattern, where each '*' in the
 // pattern stands for any run of characters (including none) and every
 // other character stands for itself. "*" alone matches every name.
 //
 // Matching each literal segment at its leftmost place is enough for a
 // pattern whose only wildcard is '*': it never needs backtracking, so the
 // cost is a few substring searches, with no allocation beyond the split.
-func globMatch(pattern, name string) bool {
+func Match(pattern, name string) bool {
 	if !strings.Contains(pattern, "*") {
 		return pattern == name
 	}
@@ -31,10 +31,10 @@ func globMatch(pattern, name string) bool {
 	return true
 }
 
-// matchAny reports whether name matches one of the patterns.
-func matchAny(patterns []string, name string) bool {
+// MatchAny reports whether name matches one of the patterns.
+func MatchAny(patterns []string, name string) bool {
 	for _, p := range patterns {
-		if globMatch(p, name) {
+		if Match(p, name) {
 			return true
 		}
 	}
