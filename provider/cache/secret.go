@@ -145,3 +145,16 @@ func (s *Secret) Next(o Owner) time.Time {
 	}
 	return next
 }
+
+// KeepUntil is how long a kept secret is worth keeping even when no Mount
+// uses it: until its lease ends (it can be renewed until then), or until
+// a lease-less one is due for re-issue. Zero for reads.
+func (s *Secret) KeepUntil() time.Time {
+	if s.Leased() {
+		return s.leaseEnd()
+	}
+	if s.Write {
+		return s.validityPoint()
+	}
+	return time.Time{}
+}

@@ -162,22 +162,32 @@ func TestTokenPlan(t *testing.T) {
 
 func TestStore(t *testing.T) {
 	s := NewStore[string, int](time.Minute)
-	s.Put("a", 1, t0)
-	s.Put("b", 2, t0)
+	s.Put("a", 1, t0, time.Time{})
+	s.Put("b", 2, t0, time.Time{})
+	s.Put("kept", 9, t0, at(10*time.Minute))
 	if v, ok := s.Get("a", at(50*time.Second)); !ok || v != 1 {
 		t.Fatal("get")
 	}
-	if n := s.Sweep(at(70 * time.Second)); n != 1 || s.Len() != 1 {
+	if n := s.Sweep(at(70 * time.Second)); n != 1 || s.Len() != 2 {
 		t.Fatalf("sweep removed %d, %d left", n, s.Len())
 	}
 	// Sweeps are rate-limited to one per Idle/4.
 	if n := s.Sweep(at(75 * time.Second)); n != 0 {
 		t.Fatal("second sweep ran")
 	}
-	if n := s.Sweep(at(200 * time.Second)); n != 1 || s.Len() != 0 {
+	if n := s.Sweep(at(200 * time.Second)); n != 1 || s.Len() != 1 {
 		t.Fatalf("later sweep removed %d", n)
 	}
-	s.Put("c", 3, t0)
+	if n := s.Sweep(at(10 * time.Minute)); n != 1 || s.Len() != 0 {
+		t.Fatalf("sweep after the keep time removed %d", n)
+	}
+	if v := s.GetOrCreate("d", t0, func() int { return 4 }); v != 4 {
+		t.Fatal("created")
+	}
+	if v := s.GetOrCreate("d", t0, func() int { return 5 }); v != 4 {
+		t.Fatal("kept")
+	}
+	s.Put("c", 3, t0, time.Time{})
 	s.Delete("c")
 	if _, ok := s.Get("c", t0); ok {
 		t.Fatal("deleted")

@@ -5,8 +5,11 @@ import (
 	"time"
 )
 
-// Store maps keys to values and forgets those not used for Idle. It is
-// safe for concurrent use; values themselves are not protected.
+// Store maps keys to values and forgets those not used for Idle, unless
+// they were given a later time to be kept until (a lease that a Mount
+// following the refresh hint, rather than polling, will come back to
+// renew). It is safe for concurrent use; values themselves are not
+// protected.
 type Store[K comparable, V any] struct {
 	// Idle is how long an unused entry is kept.
 	Idle time.Duration
@@ -19,6 +22,7 @@ type Store[K comparable, V any] struct {
 type entry[V any] struct {
 	val  V
 	used time.Time
+	keep time.Time
 }
 
 // NewStore returns an empty store forgetting entries idle for idle.
@@ -39,11 +43,36 @@ func (s *Store[K, V]) Get(k K, now time.Time) (V, bool) {
 	return e.val, true
 }
 
-// Put stores v under k, used at now.
-func (s *Store[K, V]) Put(k K, v V, now time.Time) {
+// GetOrCreate returns the value under k, storing mk() there first when
+// there is none; either way it is marked used at now. mk runs under the
+// store's lock and must be quick.
+func (s *Store[K, V]) GetOrCreate(k K, now time.Time, mk func() V) V {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.entries[k] = &entry[V]{val: v, used: now}
+	e, ok := s.entries[k]
+	if !ok {
+		e = &entry[V]{val: mk()}
+		s.entries[k] = e
+	}
+	e.used = now
+	return e.val
+}
+
+// Put stores v under k, used at now, to be kept at least until keep
+// (zero: no such promise).
+func (s *Store[K, V]) Put(k K, v V, now, keep time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.entries[k] = &entry[V]{val: v, used: now, keep: keep}
+}
+
+// Keep sets how long the entry under k is kept at least, if it exists.
+func (s *Store[K, V]) Keep(k K, keep time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e, ok := s.entries[k]; ok {
+		e.keep = keep
+	}
 }
 
 // Delete forgets k.
@@ -60,7 +89,8 @@ func (s *Store[K, V]) Len() int {
 	return len(s.entries)
 }
 
-// Sweep forgets entries unused since now-Idle and returns how many. It
+// Sweep forgets entries unused since now-Idle whose keep time has passed,
+// and returns how many. It
 // walks the map at most once per Idle/4, so calling it on every Mount is
 // cheap.
 func (s *Store[K, V]) Sweep(now time.Time) int {
@@ -72,7 +102,7 @@ func (s *Store[K, V]) Sweep(now time.Time) int {
 	s.lastSweep = now
 	n := 0
 	for k, e := range s.entries {
-		if now.Sub(e.used) >= s.Idle {
+		if now.Sub(e.used) >= s.Idle && !now.Before(e.keep) {
 			delete(s.entries, k)
 			n++
 		}

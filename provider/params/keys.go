@@ -57,11 +57,15 @@ var knownParams = func() map[string]bool {
 }()
 
 // requestKey identifies what an object asks the server, so that objects
-// asking the same share one request. json.Marshal sorts map keys, so equal
-// arguments give equal keys.
+// asking the same share one request. PUT and POST are the same to the
+// server; json.Marshal sorts map keys, so equal arguments give equal keys.
 func requestKey(method, path string, query url.Values, args map[string]any) string {
 	var b strings.Builder
-	b.WriteString(method)
+	if method == MethodGet {
+		b.WriteString("read")
+	} else {
+		b.WriteString("write")
+	}
 	b.WriteByte(' ')
 	b.WriteString(path)
 	if len(query) > 0 {
