@@ -180,7 +180,12 @@ type tokenBackendCore struct{ c *Core }
 var (
 	_ tokenauth.Core          = tokenBackendCore{}
 	_ tokenauth.PolicyChecker = tokenBackendCore{}
+	_ tokenauth.AuthRenewer   = tokenBackendCore{}
 )
+
+func (t tokenBackendCore) RenewAuth(ctx context.Context, te *token.Entry, increment time.Duration) error {
+	return t.c.RenewAuth(ctx, te, increment)
+}
 
 func (t tokenBackendCore) Tokens() *token.Store { return t.c.tokens }
 
@@ -220,4 +225,47 @@ func (c *Core) RevokeAccessor(ctx context.Context, accessor string) error {
 		return err
 	}
 	return c.tokens.Revoke(ctx, te)
+}
+
+// RenewAuth asks the auth method that issued te whether it may be renewed
+// (the role or user still exists and still matches); tokens of the token
+// store itself need no such check. It runs inside the renewing request and
+// takes no lock.
+func (c *Core) RenewAuth(ctx context.Context, te *token.Entry, increment time.Duration) error {
+	route, rel, ok := c.mounts.Route(te.Path)
+	if !ok || route.Entry.Type == "token" {
+		return nil
+	}
+	req := &logical.Request{
+		Operation:     logical.RenewOperation,
+		Path:          rel,
+		MountPoint:    route.Entry.RoutePath(),
+		MountType:     route.Entry.Type,
+		MountAccessor: route.Entry.Accessor,
+		Storage:       route.View,
+		Auth: &logical.Auth{
+			Accessor:       te.Accessor,
+			DisplayName:    te.DisplayName,
+			Policies:       te.Policies,
+			TokenPolicies:  te.Policies,
+			Metadata:       te.Meta,
+			TTL:            increment,
+			ExplicitMaxTTL: te.ExplicitMaxTTL,
+			Period:         te.Period,
+			NumUses:        te.NumUses,
+			Renewable:      te.Renewable,
+			TokenType:      te.Type,
+			EntityID:       te.EntityID,
+			BoundCIDRs:     te.BoundCIDRs,
+			InternalData:   te.InternalData,
+			IssueTime:      te.CreationTime,
+		},
+	}
+	if _, err := route.Backend.HandleRequest(ctx, req); err != nil {
+		if errors.Is(err, logical.ErrUnsupportedOperation) {
+			return nil // the method has no renewal check
+		}
+		return err
+	}
+	return nil
 }

@@ -22,6 +22,12 @@ type Core interface {
 	TokenLimits(path string) token.Limits
 }
 
+// AuthRenewer is an optional capability of Core: it asks the auth method
+// that issued a token whether the token may be renewed.
+type AuthRenewer interface {
+	RenewAuth(ctx context.Context, te *token.Entry, increment time.Duration) error
+}
+
 // PolicyChecker is an optional capability of Core: when present, creating
 // a token with a policy that does not exist draws Vault's warning.
 type PolicyChecker interface {

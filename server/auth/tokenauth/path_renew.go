@@ -73,6 +73,13 @@ func (b *backend) handleRenewAccessor(ctx context.Context, _ *logical.Request, d
 }
 
 func (b *backend) renew(ctx context.Context, te *token.Entry, shown string, d *framework.FieldData) (*logical.Response, error) {
+	if r, ok := b.core.(AuthRenewer); ok {
+		// The issuing auth method may refuse: its role or user is gone or
+		// no longer matches the token.
+		if err := r.RenewAuth(ctx, te, d.Duration("increment")); err != nil {
+			return nil, err
+		}
+	}
 	renewed, warnings, err := b.core.Tokens().Renew(ctx, te, d.Duration("increment"), b.core.TokenLimits(te.Path))
 	if err != nil {
 		return nil, storeErr(err)
