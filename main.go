@@ -1,5 +1,6 @@
 // Command cofre is Cofre's single binary: `cofre server` runs the secrets
-// server; every other subcommand is the command-line client.
+// server, `cofre provider` the Secrets Store CSI provider; every other
+// subcommand is the command-line client.
 package main
 
 import (
@@ -10,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/cofre-io/cofre/cli"
+	"github.com/cofre-io/cofre/provider"
 	"github.com/cofre-io/cofre/server/serve"
 )
 
@@ -25,7 +27,9 @@ func run(ctx context.Context, args []string) int {
 		switch args[0] {
 		case "server":
 			return serve.Main(ctx, args[1:], os.Stdout, os.Stderr, os.Getenv)
-		case "provider", "csi":
+		case "provider":
+			return provider.Main(ctx, args[1:], os.Stdout, os.Stderr, os.Getenv)
+		case "csi":
 			fmt.Fprintf(os.Stderr, "cofre %s is not implemented yet\n", args[0])
 			return 1
 		}
