@@ -87,10 +87,10 @@ func decodeStorage(block *hcl.Block) (*Storage, hcl.Diagnostics) {
 var sealAttrs = map[string][]string{
 	"static": {"key_file", "key_env"},
 	"transit": {"address", "token", "key_name", "mount_path", "namespace", "tls_ca_cert",
-		"tls_client_cert", "tls_client_key", "tls_server_name", "tls_skip_verify"},
+		"tls_client_cert", "tls_client_key", "tls_server_name", "tls_skip_verify", "disable_renewal"},
 }
 
-var sealBoolAttrs = map[string]bool{"tls_skip_verify": true}
+var sealBoolAttrs = map[string]bool{"tls_skip_verify": true, "disable_renewal": true}
 
 func decodeSeal(block *hcl.Block) (*Seal, hcl.Diagnostics) {
 	typ := block.Labels[0]

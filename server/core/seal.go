@@ -33,10 +33,17 @@ func (c *Core) Unseal(ctx context.Context, key []byte) (unseal.Status, error) {
 func (c *Core) ResetUnseal() { c.keys.ResetUnseal() }
 
 // AutoUnseal unseals with the auto seal, if one is configured.
+// The key keeper is asked without holding the state lock, so requests are
+// not held up by an unreachable transit server.
 func (c *Core) AutoUnseal(ctx context.Context) error {
+	rootKey, err := c.keys.AutoUnsealKey(ctx)
+	if err != nil || rootKey == nil {
+		return err
+	}
+	defer clear(rootKey)
 	c.stateLock.Lock()
 	defer c.stateLock.Unlock()
-	return c.keys.AutoUnseal(ctx)
+	return c.keys.UnsealWithRootKey(ctx, rootKey)
 }
 
 // Seal seals the server. In-flight requests finish first.

@@ -4,7 +4,7 @@
 // Three wrappers exist. NewAESGCM wraps a 32-byte key with AES-256-GCM;
 // the core uses it for the unseal key rebuilt from Shamir shares. NewStatic
 // builds the same kind of wrapper from an operator-supplied key file or
-// environment variable, for auto-unseal without shares. NewTransit wraps
+// environment variable, for auto-unseal without shares. transitseal.New wraps
 // with the transit engine of another server (auto-unseal with the key kept
 // elsewhere). The seal type names ("shamir", "static", "transit") are the
 // values the seal configuration records.

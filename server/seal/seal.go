@@ -15,7 +15,7 @@ const (
 	// environment variable at start-up (auto-unseal).
 	TypeStatic = "static"
 	// TypeTransit: the root key is wrapped by the transit engine of
-	// another server (NewTransit).
+	// another server (package transitseal).
 	TypeTransit = "transit"
 )
 

@@ -21,6 +21,7 @@ import (
 	"github.com/cofre-io/cofre/server/logical"
 	"github.com/cofre-io/cofre/server/mount"
 	"github.com/cofre-io/cofre/server/seal"
+	"github.com/cofre-io/cofre/server/seal/transitseal"
 	"github.com/cofre-io/cofre/server/storage"
 	"github.com/cofre-io/cofre/server/storage/inmem"
 	"github.com/cofre-io/cofre/server/storage/raft"
@@ -41,6 +42,7 @@ type Server struct {
 	httpSrv   []*http.Server
 	wg        sync.WaitGroup
 	hup       *hupWatcher // SIGHUP reopens the audit devices
+	unsealer  *autoUnsealer
 }
 
 // Start builds and starts a server from opts. Listeners are bound before it
@@ -83,11 +85,10 @@ func Start(ctx context.Context, opts *Options, logOut io.Writer, getenv func(str
 			return nil, err
 		}
 	} else if wrapper != nil {
-		if err := s.Core.AutoUnseal(ctx); err != nil {
-			// Stay up and sealed; the operator sees why in the log and
-			// in seal-status.
-			logger.Error("auto-unseal failed; staying sealed", "err", err)
-		}
+		// Stays up and sealed while the seal cannot be used; the operator
+		// sees why in the log and seal-status, and it unseals by itself
+		// once the seal works again.
+		s.startAutoUnseal()
 	}
 	if err := s.listen(cfg); err != nil {
 		s.Stop(context.Background())
@@ -176,7 +177,7 @@ func (s *Server) openSeal(sc config.Seal, getenv func(string) string) (seal.Wrap
 		return seal.NewStatic(seal.StaticConfig{KeyFile: sc.Static.KeyFile, KeyEnv: sc.Static.KeyEnv}, getenv, os.ReadFile)
 	case sc.Type == seal.TypeTransit && sc.Transit != nil:
 		t := sc.Transit
-		return seal.NewTransit(seal.TransitConfig{
+		return transitseal.New(transitseal.Config{
 			Address: t.Address, Token: t.Token, KeyName: t.KeyName, MountPath: t.MountPath, Namespace: t.Namespace,
 			TLSCACert: t.TLSCACert, TLSClientCert: t.TLSClientCert, TLSClientKey: t.TLSClientKey,
 			TLSServerName: t.TLSServerName, TLSSkipVerify: t.TLSSkipVerify,
@@ -283,6 +284,7 @@ func tlsConfig(lc config.Listener) (*tls.Config, error) {
 // Stop shuts the listeners down gracefully, seals and closes storage.
 func (s *Server) Stop(ctx context.Context) {
 	s.stopSIGHUP()
+	s.stopAutoUnseal()
 	for _, srv := range s.httpSrv {
 		if err := srv.Shutdown(ctx); err != nil {
 			srv.Close()

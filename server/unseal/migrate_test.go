@@ -9,6 +9,7 @@ import (
 
 	"github.com/cofre-io/cofre/server/barrier"
 	"github.com/cofre-io/cofre/server/seal"
+	"github.com/cofre-io/cofre/server/seal/transitseal"
 	"github.com/cofre-io/cofre/server/storage"
 	"github.com/cofre-io/cofre/server/storage/inmem"
 )
@@ -75,7 +76,7 @@ func wrapper(t *testing.T, typ string, fill byte) seal.Wrapper {
 type failingSeal struct{ seal.Wrapper }
 
 func (failingSeal) Encrypt(context.Context, []byte, []byte) ([]byte, error) {
-	return nil, seal.ErrTransitUnavailable
+	return nil, transitseal.ErrTransitUnavailable
 }
 
 // TestMigrationShamirToAutoAndBack is the transcript of a Shamir server
@@ -124,7 +125,7 @@ func TestMigrationShamirToAutoAndBack(t *testing.T) {
 	// The new seal failing changes nothing either.
 	f := start(t, phys, failingSeal{transit}, nil)
 	f.migrate(shares[0], false)
-	if _, err := f.m.MigrateUnseal(ctx, shares[2]); !errors.Is(err, seal.ErrTransitUnavailable) {
+	if _, err := f.m.MigrateUnseal(ctx, shares[2]); !errors.Is(err, transitseal.ErrTransitUnavailable) {
 		t.Fatalf("failing seal: %v", err)
 	}
 	n.migrate(shares[1], false)

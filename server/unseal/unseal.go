@@ -82,29 +82,52 @@ func (m *Manager) ResetUnseal() {
 // AutoUnseal unseals an initialised server whose seal is an auto seal. It
 // does nothing for Shamir seals or when already unsealed.
 func (m *Manager) AutoUnseal(ctx context.Context) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	rootKey, err := m.AutoUnsealKey(ctx)
+	if err != nil || rootKey == nil {
+		return err
+	}
+	defer clear(rootKey)
+	return m.UnsealWithRootKey(ctx, rootKey)
+}
+
+// AutoUnsealKey asks the auto seal for the root key. It takes no lock, so a
+// slow or unreachable key keeper (a transit server) blocks nobody; it
+// returns nil, nil when there is nothing to unseal.
+func (m *Manager) AutoUnsealKey(ctx context.Context) ([]byte, error) {
 	if m.cfg.AutoSeal == nil || !m.cfg.Barrier.Sealed() {
-		return nil
+		return nil, nil
 	}
 	rec, err := readRecord(ctx, m.cfg.Physical)
 	if err != nil || rec == nil {
-		return err
+		return nil, err
 	}
-	if mig, err := m.pendingMigration(rec); err != nil {
-		return err
+	m.mu.Lock()
+	mig, err := m.pendingMigration(rec)
+	m.mu.Unlock()
+	if err != nil {
+		return nil, err
 	} else if mig != nil {
-		return pendingMessage(mig)
+		return nil, pendingMessage(mig)
 	}
 	rootKey, err := m.cfg.AutoSeal.Decrypt(ctx, rec.RootKey, aadRootKey)
 	if err != nil {
-		return fmt.Errorf("auto-unseal with the %s seal: unwrap the root key: %w", rec.Config.Type, err)
+		return nil, fmt.Errorf("auto-unseal with the %s seal: unwrap the root key: %w", rec.Config.Type, err)
 	}
-	defer clear(rootKey)
+	return rootKey, nil
+}
+
+// UnsealWithRootKey unseals with a root key from AutoUnsealKey; it does
+// nothing when already unsealed.
+func (m *Manager) UnsealWithRootKey(ctx context.Context, rootKey []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.cfg.Barrier.Sealed() {
+		return nil
+	}
 	if err := m.unsealWith(ctx, rootKey); err != nil {
 		return err
 	}
-	m.cfg.Logger.Info("unsealed with the auto seal", "type", rec.Config.Type)
+	m.cfg.Logger.Info("unsealed with the auto seal", "type", m.SealType())
 	return nil
 }
 

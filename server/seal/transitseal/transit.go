@@ -1,4 +1,4 @@
-package seal
+package transitseal
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/cofre-io/cofre/server/seal"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -19,22 +20,22 @@ import (
 )
 
 var (
-	// ErrTransitConfig is returned by NewTransit for a configuration that
+	// ErrTransitConfig is returned by New for a configuration that
 	// cannot work: no address, token, key name or mount path, or TLS files
 	// that do not load.
 	ErrTransitConfig = errors.New("seal: transit seal configuration is invalid")
 	// ErrTransitUnavailable is wrapped when the transit server cannot be
 	// used right now: unreachable, sealed, failing, or refusing the token.
-	// Unlike ErrDecrypt it says nothing about the blob.
+	// Unlike seal.ErrDecrypt it says nothing about the blob.
 	ErrTransitUnavailable = errors.New("seal: transit server is unavailable")
 )
 
-// TransitConfig is the transit seal's configuration: the other server's
+// Config is the transit seal's configuration: the other server's
 // address, the token, and the transit key at mount_path/keys/key_name. The
 // token needs "update" on <mount_path>/encrypt/<key_name> and
 // <mount_path>/decrypt/<key_name>; an AEAD key (aes256-gcm96, the default)
 // is expected.
-type TransitConfig struct {
+type Config struct {
 	Address   string
 	Token     string // secret: never logged
 	KeyName   string
@@ -53,9 +54,9 @@ type TransitConfig struct {
 	Logger *slog.Logger
 }
 
-// transitEnv maps unset TransitConfig fields to the environment variables
+// transitEnv maps unset Config fields to the environment variables
 // Vault reads for them.
-func (c *TransitConfig) fromEnv(getenv func(string) string) error {
+func (c *Config) fromEnv(getenv func(string) string) error {
 	for _, f := range []struct {
 		dst *string
 		env string
@@ -124,13 +125,13 @@ type Transit struct {
 	once sync.Once
 }
 
-var _ Wrapper = (*Transit)(nil)
+var _ seal.Wrapper = (*Transit)(nil)
 
 // transitEnvelopeVersion is the first byte of every plaintext this seal
 // sends.
 const transitEnvelopeVersion = 1
 
-// NewTransit builds the transit seal from cfg, with unset fields taken from
+// New builds the transit seal from cfg, with unset fields taken from
 // the environment through getenv (nil means none): VAULT_ADDR, VAULT_TOKEN,
 // VAULT_TRANSIT_SEAL_KEY_NAME, VAULT_TRANSIT_SEAL_MOUNT_PATH,
 // VAULT_NAMESPACE, VAULT_CACERT, VAULT_CLIENT_CERT, VAULT_CLIENT_KEY,
@@ -139,7 +140,7 @@ const transitEnvelopeVersion = 1
 // tuning variables, such as VAULT_MAX_RETRIES, from the process.) It does
 // not contact the server; the first Encrypt or Decrypt does. Errors wrap
 // ErrTransitConfig.
-func NewTransit(cfg TransitConfig, getenv func(string) string) (*Transit, error) {
+func New(cfg Config, getenv func(string) string) (*Transit, error) {
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
@@ -192,7 +193,7 @@ func NewTransit(cfg TransitConfig, getenv func(string) string) (*Transit, error)
 }
 
 // Type implements Wrapper.
-func (t *Transit) Type() string { return TypeTransit }
+func (t *Transit) Type() string { return seal.TypeTransit }
 
 // Close stops the token renewal and waits for it. It is safe to call more
 // than once; Encrypt and Decrypt keep working after it.
@@ -221,7 +222,7 @@ func (t *Transit) Encrypt(ctx context.Context, plaintext, aad []byte) ([]byte, e
 // Decrypt implements Wrapper.
 func (t *Transit) Decrypt(ctx context.Context, blob, aad []byte) ([]byte, error) {
 	if !bytes.HasPrefix(blob, []byte("vault:v")) {
-		return nil, fmt.Errorf("%w: not a transit seal blob", ErrDecrypt)
+		return nil, fmt.Errorf("%w: not a transit seal blob", seal.ErrDecrypt)
 	}
 	sec, err := t.client.Logical().WriteWithContext(ctx, t.decPath, map[string]any{"ciphertext": string(blob)})
 	if err != nil {
@@ -233,7 +234,7 @@ func (t *Transit) Decrypt(ctx context.Context, blob, aad []byte) ([]byte, error)
 	}
 	env, err := base64.StdEncoding.DecodeString(b64)
 	if err != nil {
-		return nil, fmt.Errorf("%w: the transit server returned malformed plaintext", ErrDecrypt)
+		return nil, fmt.Errorf("%w: the transit server returned malformed plaintext", seal.ErrDecrypt)
 	}
 	defer clear(env)
 	return openEnvelope(env, aad)
@@ -252,17 +253,17 @@ func sealEnvelope(plaintext, aad []byte) []byte {
 // and returns a copy of the plaintext in it.
 func openEnvelope(env, aad []byte) ([]byte, error) {
 	if len(env) < 5 || env[0] != transitEnvelopeVersion {
-		return nil, fmt.Errorf("%w: not a transit seal envelope", ErrDecrypt)
+		return nil, fmt.Errorf("%w: not a transit seal envelope", seal.ErrDecrypt)
 	}
 	n := binary.BigEndian.Uint32(env[1:5])
 	if uint64(n) > uint64(len(env)-5) || subtle.ConstantTimeCompare(env[5:5+n], aad) != 1 {
-		return nil, fmt.Errorf("%w: wrong additional data", ErrDecrypt)
+		return nil, fmt.Errorf("%w: wrong additional data", seal.ErrDecrypt)
 	}
 	return bytes.Clone(env[5+n:]), nil
 }
 
 // remoteError classifies a failed call. A 400 on decrypt means the
-// transit server refused the blob (wrong key, tampered): ErrDecrypt.
+// transit server refused the blob (wrong key, tampered): seal.ErrDecrypt.
 // Anything else leaves the blob's worth unknown: ErrTransitUnavailable,
 // with the reason an operator needs (unreachable, sealed, permission).
 func (t *Transit) remoteError(op string, err error, decrypt bool) error {
@@ -271,7 +272,7 @@ func (t *Transit) remoteError(op string, err error, decrypt bool) error {
 		msg := strings.Join(re.Errors, "; ")
 		switch {
 		case decrypt && re.StatusCode == http.StatusBadRequest:
-			return fmt.Errorf("%w: the transit server refused the blob: %s", ErrDecrypt, msg)
+			return fmt.Errorf("%w: the transit server refused the blob: %s", seal.ErrDecrypt, msg)
 		case re.StatusCode == http.StatusForbidden:
 			return fmt.Errorf("%w: %s refused the seal token for %s (permission denied; check the token and its policy)", ErrTransitUnavailable, t.addr, op)
 		case re.StatusCode == http.StatusServiceUnavailable:

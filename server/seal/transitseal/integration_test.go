@@ -1,4 +1,4 @@
-package seal_test
+package transitseal_test
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 	vault "github.com/hashicorp/vault/api"
 
 	"github.com/cofre-io/cofre/server/config"
-	"github.com/cofre-io/cofre/server/seal"
+	"github.com/cofre-io/cofre/server/seal/transitseal"
 	"github.com/cofre-io/cofre/server/servertest"
 )
 
@@ -144,7 +144,7 @@ func TestTransitSealAutoUnseal(t *testing.T) {
 // against a real server.
 func TestTransitSealRenewsToken(t *testing.T) {
 	k := startKeeper(t, "4s")
-	w, err := seal.NewTransit(seal.TransitConfig{Address: k.Addr, Token: k.token, KeyName: "autounseal", MountPath: "transit"}, nil)
+	w, err := transitseal.New(transitseal.Config{Address: k.Addr, Token: k.token, KeyName: "autounseal", MountPath: "transit"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package seal
+package transitseal
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"github.com/cofre-io/cofre/server/seal"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -100,13 +101,13 @@ func (f *fakeTransit) set(fn func(f *fakeTransit)) {
 	fn(f)
 }
 
-func (f *fakeTransit) wrapper(t *testing.T, mutate func(*TransitConfig)) *Transit {
+func (f *fakeTransit) wrapper(t *testing.T, mutate func(*Config)) *Transit {
 	t.Helper()
-	cfg := TransitConfig{Address: f.srv.URL, Token: "s.seal-token", KeyName: "seal", MountPath: "transit/", DisableRenewal: true}
+	cfg := Config{Address: f.srv.URL, Token: "s.seal-token", KeyName: "seal", MountPath: "transit/", DisableRenewal: true}
 	if mutate != nil {
 		mutate(&cfg)
 	}
-	w, err := NewTransit(cfg, nil)
+	w, err := New(cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,9 +118,9 @@ func (f *fakeTransit) wrapper(t *testing.T, mutate func(*TransitConfig)) *Transi
 
 func TestTransitRoundTrip(t *testing.T) {
 	f := newFakeTransit(t)
-	w := f.wrapper(t, func(c *TransitConfig) { c.Namespace = "ns1/" })
+	w := f.wrapper(t, func(c *Config) { c.Namespace = "ns1/" })
 	ctx := context.Background()
-	if w.Type() != TypeTransit {
+	if w.Type() != seal.TypeTransit {
 		t.Fatal(w.Type())
 	}
 	for _, p := range [][]byte{nil, []byte("root key"), bytes.Repeat([]byte{9}, 64)} {
@@ -134,7 +135,7 @@ func TestTransitRoundTrip(t *testing.T) {
 		if err != nil || !bytes.Equal(got, p) {
 			t.Fatalf("round trip: %q %v", got, err)
 		}
-		if _, err := w.Decrypt(ctx, blob, []byte("cofre/recovery-key")); !errors.Is(err, ErrDecrypt) {
+		if _, err := w.Decrypt(ctx, blob, []byte("cofre/recovery-key")); !errors.Is(err, seal.ErrDecrypt) {
 			t.Fatalf("other aad: %v", err)
 		}
 	}
@@ -154,7 +155,7 @@ func TestTransitRoundTrip(t *testing.T) {
 	tampered[len(tampered)-3] ^= 1
 	for name, b := range map[string][]byte{"tampered": tampered, "truncated": blob[:len(blob)-8], "not a blob": []byte("xyz"), "empty": nil} {
 		got, err := w.Decrypt(ctx, b, nil)
-		if !errors.Is(err, ErrDecrypt) || got != nil {
+		if !errors.Is(err, seal.ErrDecrypt) || got != nil {
 			t.Fatalf("%s: %q %v", name, got, err)
 		}
 	}
@@ -174,7 +175,7 @@ func TestTransitUnavailable(t *testing.T) {
 	}{{403, "permission denied"}, {503, "sealed"}, {500, "HTTP 500"}} {
 		f.set(func(f *fakeTransit) { f.status = c.status })
 		_, err := w.Decrypt(ctx, blob, nil)
-		if !errors.Is(err, ErrTransitUnavailable) || errors.Is(err, ErrDecrypt) || !strings.Contains(err.Error(), c.want) {
+		if !errors.Is(err, ErrTransitUnavailable) || errors.Is(err, seal.ErrDecrypt) || !strings.Contains(err.Error(), c.want) {
 			t.Fatalf("status %d: %v", c.status, err)
 		}
 		if _, err := w.Encrypt(ctx, []byte("k"), nil); !errors.Is(err, ErrTransitUnavailable) {
@@ -197,7 +198,7 @@ func TestTransitConfig(t *testing.T) {
 		"VAULT_TRANSIT_SEAL_MOUNT_PATH": "transit", "VAULT_TRANSIT_SEAL_DISABLE_RENEWAL": "true",
 	}
 	getenv := func(k string) string { return env[k] }
-	w, err := NewTransit(TransitConfig{}, getenv)
+	w, err := New(Config{}, getenv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,21 +207,21 @@ func TestTransitConfig(t *testing.T) {
 		t.Fatalf("from env: %+v", w)
 	}
 	for _, c := range []struct {
-		cfg  TransitConfig
+		cfg  Config
 		want string
 	}{
-		{TransitConfig{Token: "t", KeyName: "k", MountPath: "m"}, "address"},
-		{TransitConfig{Address: "http://x", KeyName: "k", MountPath: "m"}, "token"},
-		{TransitConfig{Address: "http://x", Token: "t", MountPath: "m"}, "key_name"},
-		{TransitConfig{Address: "http://x", Token: "t", KeyName: "k", MountPath: "/"}, "mount_path"},
-		{TransitConfig{Address: "http://x", Token: "t", KeyName: "k", MountPath: "m", TLSCACert: "/nonexistent/ca.pem"}, "TLS"},
+		{Config{Token: "t", KeyName: "k", MountPath: "m"}, "address"},
+		{Config{Address: "http://x", KeyName: "k", MountPath: "m"}, "token"},
+		{Config{Address: "http://x", Token: "t", MountPath: "m"}, "key_name"},
+		{Config{Address: "http://x", Token: "t", KeyName: "k", MountPath: "/"}, "mount_path"},
+		{Config{Address: "http://x", Token: "t", KeyName: "k", MountPath: "m", TLSCACert: "/nonexistent/ca.pem"}, "TLS"},
 	} {
-		if _, err := NewTransit(c.cfg, nil); !errors.Is(err, ErrTransitConfig) || !strings.Contains(err.Error(), c.want) {
+		if _, err := New(c.cfg, nil); !errors.Is(err, ErrTransitConfig) || !strings.Contains(err.Error(), c.want) {
 			t.Fatalf("%+v: %v", c.cfg, err)
 		}
 	}
 	env["VAULT_SKIP_VERIFY"] = "maybe"
-	if _, err := NewTransit(TransitConfig{}, getenv); !errors.Is(err, ErrTransitConfig) {
+	if _, err := New(Config{}, getenv); !errors.Is(err, ErrTransitConfig) {
 		t.Fatalf("bad boolean: %v", err)
 	}
 }
@@ -229,7 +230,7 @@ func TestTransitConfig(t *testing.T) {
 func TestTransitRenewLoop(t *testing.T) {
 	f := newFakeTransit(t)
 	var logs bytes.Buffer
-	w := f.wrapper(t, func(c *TransitConfig) { c.Logger = slog.New(slog.NewTextHandler(&logs, nil)) })
+	w := f.wrapper(t, func(c *Config) { c.Logger = slog.New(slog.NewTextHandler(&logs, nil)) })
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var waits []time.Duration
@@ -278,7 +279,7 @@ func TestTransitRenewLoop(t *testing.T) {
 // goroutine has ended.
 func TestTransitCloseStopsRenewal(t *testing.T) {
 	f := newFakeTransit(t)
-	w := f.wrapper(t, func(c *TransitConfig) { c.DisableRenewal = false })
+	w := f.wrapper(t, func(c *Config) { c.DisableRenewal = false })
 	done := make(chan struct{})
 	go func() {
 		w.Close()
@@ -302,7 +303,7 @@ func FuzzTransitEnvelope(f *testing.F) {
 	f.Fuzz(func(t *testing.T, env, aad []byte) {
 		pt, err := openEnvelope(env, aad)
 		if err != nil {
-			if !errors.Is(err, ErrDecrypt) || pt != nil {
+			if !errors.Is(err, seal.ErrDecrypt) || pt != nil {
 				t.Fatalf("bad failure: %v", err)
 			}
 			return
