@@ -5,12 +5,12 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
 
 	"github.com/cofre-io/cofre/cli"
+	"github.com/cofre-io/cofre/csi"
 	"github.com/cofre-io/cofre/provider"
 	"github.com/cofre-io/cofre/server/serve"
 )
@@ -30,8 +30,7 @@ func run(ctx context.Context, args []string) int {
 		case "provider":
 			return provider.Main(ctx, args[1:], os.Stdout, os.Stderr, os.Getenv)
 		case "csi":
-			fmt.Fprintf(os.Stderr, "cofre %s is not implemented yet\n", args[0])
-			return 1
+			return csi.Main(ctx, args[1:], os.Stdout, os.Stderr, os.Getenv)
 		}
 	}
 	home, _ := os.UserHomeDir() // without a home the CLI just has no token file
