@@ -99,15 +99,16 @@ func New(_ context.Context, conf *logical.BackendConfig, opts Options) (*Backend
 
 func (b *Backend) paths() []*framework.Path {
 	var ps []*framework.Path
+	// Issuance first: the router tries patterns in order.
 	for _, group := range [][]*framework.Path{
+		b.issuePaths(),
+		b.fetchPaths(),
 		b.rolePaths(),
 		b.rootPaths(),
 		b.intermediatePaths(),
 		b.importPaths(),
 		b.issuerPaths(),
 		b.keyPaths(),
-		b.issuePaths(),
-		b.fetchPaths(),
 		b.revokePaths(),
 		b.crlPaths(),
 		b.urlsPaths(),

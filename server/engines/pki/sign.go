@@ -2,6 +2,8 @@ package pki
 
 import (
 	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha1"
@@ -106,8 +108,29 @@ func createCert(spec *certSpec, parent *issuer, self crypto.Signer, parse bool) 
 }
 
 // subjectKeyID is RFC 5280's method 1: the SHA-1 of the subject public
-// key's bit string.
+// key's bit string. For the usual key types that bit string is the key's
+// standard encoding, taken directly; others go through the generic path.
 func subjectKeyID(pub crypto.PublicKey) ([]byte, error) {
+	var bits []byte
+	switch p := pub.(type) {
+	case *ecdsa.PublicKey:
+		if k, err := p.ECDH(); err == nil {
+			bits = k.Bytes() // the uncompressed point
+		}
+	case ed25519.PublicKey:
+		bits = p
+	case *rsa.PublicKey:
+		bits = x509.MarshalPKCS1PublicKey(p)
+	}
+	if bits != nil {
+		h := sha1.Sum(bits)
+		return h[:], nil
+	}
+	return subjectKeyIDGeneric(pub)
+}
+
+// subjectKeyIDGeneric decodes the bit string out of the encoded public key.
+func subjectKeyIDGeneric(pub crypto.PublicKey) ([]byte, error) {
 	spki, err := x509.MarshalPKIXPublicKey(pub)
 	if err != nil {
 		return nil, badRequest("unsupported public key: %v", err)

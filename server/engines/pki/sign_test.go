@@ -10,9 +10,11 @@ import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"encoding/base64"
+	"math/big"
 	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cofre-io/cofre/server/logical"
 )
@@ -176,4 +178,42 @@ func TestFormats(t *testing.T) {
 	badRequestContaining(t, err, "the common_name field is required")
 	_, err = f.do(logical.UpdateOperation, "issue/nope", map[string]any{"common_name": "a.example.com"})
 	badRequestContaining(t, err, "unknown role: nope")
+}
+
+// TestSubjectKeyIDMatchesGeneric compares the direct key encodings with the
+// bit string decoded from the full public key encoding.
+func TestSubjectKeyIDMatchesGeneric(t *testing.T) {
+	for _, spec := range []keySpec{{keyEC, 224}, {keyEC, 256}, {keyEC, 384}, {keyEC, 521}, {keyRSA, 2048}, {keyEd25519, 0}} {
+		k, err := spec.generate()
+		if err != nil {
+			t.Fatal(err)
+		}
+		fast, err := subjectKeyID(k.Public())
+		if err != nil {
+			t.Fatal(err)
+		}
+		slow, err := subjectKeyIDGeneric(k.Public())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(fast) != string(slow) || len(fast) != 20 {
+			t.Fatalf("%v: %x != %x", spec, fast, slow)
+		}
+	}
+	// And it is what the standard library computes for a CA (method 1).
+	k := ecKey(t)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "x"}, IsCA: true, BasicConstraintsValid: true,
+		NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour), KeyUsage: x509.KeyUsageCertSign}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, k.Public(), k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := subjectKeyID(k.Public())
+	if string(c.SubjectKeyId) != string(want) {
+		t.Fatal("subject key identifier differs from method 1")
+	}
 }
