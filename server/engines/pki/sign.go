@@ -6,7 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha1"
+	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
@@ -107,9 +107,11 @@ func createCert(spec *certSpec, parent *issuer, self crypto.Signer, parse bool) 
 	return out, nil
 }
 
-// subjectKeyID is RFC 5280's method 1: the SHA-1 of the subject public
-// key's bit string. For the usual key types that bit string is the key's
-// standard encoding, taken directly; others go through the generic path.
+// subjectKeyID is RFC 7093's method 1, as the standard library uses for
+// CA certificates: the leftmost 160 bits of the SHA-256 of the subject
+// public key's bit string. For the usual key types that bit string is the
+// key's standard encoding, taken directly; others go through the generic
+// path.
 func subjectKeyID(pub crypto.PublicKey) ([]byte, error) {
 	var bits []byte
 	switch p := pub.(type) {
@@ -123,8 +125,8 @@ func subjectKeyID(pub crypto.PublicKey) ([]byte, error) {
 		bits = x509.MarshalPKCS1PublicKey(p)
 	}
 	if bits != nil {
-		h := sha1.Sum(bits)
-		return h[:], nil
+		h := sha256.Sum256(bits)
+		return h[:20], nil
 	}
 	return subjectKeyIDGeneric(pub)
 }
@@ -142,8 +144,8 @@ func subjectKeyIDGeneric(pub crypto.PublicKey) ([]byte, error) {
 	if _, err := asn1.Unmarshal(spki, &info); err != nil {
 		return nil, fmt.Errorf("pki: decode public key: %w", err)
 	}
-	h := sha1.Sum(info.PublicKey.Bytes)
-	return h[:], nil
+	h := sha256.Sum256(info.PublicKey.Bytes)
+	return h[:20], nil
 }
 
 // sigAlgFor picks the signature algorithm for an RSA signer from

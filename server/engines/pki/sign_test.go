@@ -200,7 +200,7 @@ func TestSubjectKeyIDMatchesGeneric(t *testing.T) {
 			t.Fatalf("%v: %x != %x", spec, fast, slow)
 		}
 	}
-	// And it is what the standard library computes for a CA (method 1).
+	// And it is what the standard library computes for a CA.
 	k := ecKey(t)
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "x"}, IsCA: true, BasicConstraintsValid: true,
 		NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour), KeyUsage: x509.KeyUsageCertSign}
@@ -214,6 +214,6 @@ func TestSubjectKeyIDMatchesGeneric(t *testing.T) {
 	}
 	want, _ := subjectKeyID(k.Public())
 	if string(c.SubjectKeyId) != string(want) {
-		t.Fatal("subject key identifier differs from method 1")
+		t.Fatal("subject key identifier differs from the standard library's")
 	}
 }
