@@ -25,7 +25,7 @@ path "pki/issue/web" { capabilities = ["update"] }
 // fixture is a server with kubernetes auth against a fake API server, a
 // role "app" for shop/app, a lease engine at creds/, and a provider.
 type fixture struct {
-	t     *testing.T
+	t     testing.TB
 	clock *providertest.Clock
 	srv   *providertest.Server
 	kube  *providertest.Kube
@@ -48,7 +48,7 @@ func (r *requester) RequestToken(_ context.Context, pod params.Pod, aud string) 
 	return r.kube.Mint(a), nil
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	clock := providertest.NewClock(time.Now().UTC().Truncate(time.Second))
 	f := &fixture{t: t, clock: clock}
