@@ -63,9 +63,9 @@ func FuzzParseSANs(f *testing.F) {
 	f.Add("*.example.com,foo*.example.com", "", "urn:x", "*.*.example.com")
 	f.Add("a@b@c,@,x@", "fe80::1%eth0", "http://[::1]:80/", "x@")
 	schema := issueSchema(false)
-	r := &role{AllowedDomains: []string{"example.com", "*.test"}, AllowSubdomains: true, AllowGlobDomains: true, AllowBareDomains: true,
+	r := &role{namePolicy: namePolicy{AllowedDomains: []string{"example.com", "*.test"}, AllowSubdomains: true, AllowGlobDomains: true, AllowBareDomains: true,
 		AllowLocalhost: true, AllowWildcardCertificates: true, EnforceHostnames: true, AllowIPSANs: true,
-		AllowedURISANs: []string{"spiffe://example.com/*"}, CNValidations: defaultCNValidations}
+		AllowedURISANs: []string{"spiffe://example.com/*"}, CNValidations: defaultCNValidations}}
 	f.Fuzz(func(t *testing.T, alt, ips, uris, cn string) {
 		d, err := framework.NewFieldData(map[string]any{"role": "r", "alt_names": alt, "ip_sans": ips, "uri_sans": uris, "common_name": cn}, schema)
 		if err != nil {

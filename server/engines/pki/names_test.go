@@ -7,43 +7,43 @@ import (
 )
 
 func TestRoleNameRules(t *testing.T) {
-	base := func() *role {
-		return &role{AllowLocalhost: true, AllowWildcardCertificates: true, EnforceHostnames: true, AllowIPSANs: true, CNValidations: defaultCNValidations}
+	base := func() *namePolicy {
+		return &namePolicy{AllowLocalhost: true, AllowWildcardCertificates: true, EnforceHostnames: true, AllowIPSANs: true, CNValidations: defaultCNValidations}
 	}
 	tests := []struct {
 		name  string
-		setup func(r *role)
+		setup func(r *namePolicy)
 		cn    string
 		want  bool
 	}{
-		{"subdomain allowed", func(r *role) { r.AllowedDomains, r.AllowSubdomains = []string{"example.com"}, true }, "api.example.com", true},
-		{"deep subdomain allowed", func(r *role) { r.AllowedDomains, r.AllowSubdomains = []string{"example.com"}, true }, "a.b.example.com", true},
-		{"bare refused without allow_bare_domains", func(r *role) { r.AllowedDomains, r.AllowSubdomains = []string{"example.com"}, true }, "example.com", false},
-		{"bare allowed", func(r *role) { r.AllowedDomains, r.AllowBareDomains = []string{"example.com"}, true }, "example.com", true},
-		{"subdomain refused without allow_subdomains", func(r *role) { r.AllowedDomains, r.AllowBareDomains = []string{"example.com"}, true }, "api.example.com", false},
-		{"suffix is not a subdomain", func(r *role) { r.AllowedDomains, r.AllowSubdomains = []string{"example.com"}, true }, "evilexample.com", false},
-		{"other domain refused", func(r *role) { r.AllowedDomains, r.AllowSubdomains = []string{"example.com"}, true }, "evil.com", false},
-		{"case-insensitive", func(r *role) { r.AllowedDomains, r.AllowSubdomains = []string{"Example.COM"}, true }, "API.example.com", true},
-		{"wildcard subdomain", func(r *role) { r.AllowedDomains, r.AllowSubdomains = []string{"example.com"}, true }, "*.example.com", true},
-		{"wildcard refused when disallowed", func(r *role) {
+		{"subdomain allowed", func(r *namePolicy) { r.AllowedDomains, r.AllowSubdomains = []string{"example.com"}, true }, "api.example.com", true},
+		{"deep subdomain allowed", func(r *namePolicy) { r.AllowedDomains, r.AllowSubdomains = []string{"example.com"}, true }, "a.b.example.com", true},
+		{"bare refused without allow_bare_domains", func(r *namePolicy) { r.AllowedDomains, r.AllowSubdomains = []string{"example.com"}, true }, "example.com", false},
+		{"bare allowed", func(r *namePolicy) { r.AllowedDomains, r.AllowBareDomains = []string{"example.com"}, true }, "example.com", true},
+		{"subdomain refused without allow_subdomains", func(r *namePolicy) { r.AllowedDomains, r.AllowBareDomains = []string{"example.com"}, true }, "api.example.com", false},
+		{"suffix is not a subdomain", func(r *namePolicy) { r.AllowedDomains, r.AllowSubdomains = []string{"example.com"}, true }, "evilexample.com", false},
+		{"other domain refused", func(r *namePolicy) { r.AllowedDomains, r.AllowSubdomains = []string{"example.com"}, true }, "evil.com", false},
+		{"case-insensitive", func(r *namePolicy) { r.AllowedDomains, r.AllowSubdomains = []string{"Example.COM"}, true }, "API.example.com", true},
+		{"wildcard subdomain", func(r *namePolicy) { r.AllowedDomains, r.AllowSubdomains = []string{"example.com"}, true }, "*.example.com", true},
+		{"wildcard refused when disallowed", func(r *namePolicy) {
 			r.AllowedDomains, r.AllowSubdomains, r.AllowWildcardCertificates = []string{"example.com"}, true, false
 		}, "*.example.com", false},
-		{"two wildcards refused", func(r *role) { r.AllowAnyName = true }, "*.*.example.com", false},
-		{"partial wildcard label", func(r *role) { r.AllowedDomains, r.AllowSubdomains = []string{"example.com"}, true }, "foo*.example.com", true},
-		{"glob", func(r *role) { r.AllowedDomains, r.AllowGlobDomains = []string{"ftp*.example.com"}, true }, "ftp01.example.com", true},
-		{"glob spans labels", func(r *role) { r.AllowedDomains, r.AllowGlobDomains = []string{"*.example.com"}, true }, "a.b.example.com", true},
-		{"glob mismatch", func(r *role) { r.AllowedDomains, r.AllowGlobDomains = []string{"ftp*.example.com"}, true }, "www.example.com", false},
-		{"glob needs allow_glob_domains", func(r *role) { r.AllowedDomains, r.AllowBareDomains = []string{"ftp*.example.com"}, true }, "ftp1.example.com", false},
-		{"localhost", func(r *role) {}, "localhost", true},
-		{"localhost refused", func(r *role) { r.AllowLocalhost = false }, "localhost", false},
-		{"any name", func(r *role) { r.AllowAnyName = true }, "anything.test", true},
-		{"any name still needs a host name", func(r *role) { r.AllowAnyName = true }, "not a host", false},
-		{"any name without enforce_hostnames", func(r *role) { r.AllowAnyName, r.EnforceHostnames = true, false }, "not a host", true},
-		{"email on allowed domain", func(r *role) { r.AllowedDomains, r.AllowBareDomains = []string{"example.com"}, true }, "ops@example.com", true},
-		{"email on other domain", func(r *role) { r.AllowedDomains, r.AllowBareDomains = []string{"example.com"}, true }, "ops@evil.com", false},
-		{"leading hyphen", func(r *role) { r.AllowAnyName = true }, "-bad.example.com", false},
-		{"empty label", func(r *role) { r.AllowAnyName = true }, "a..example.com", false},
-		{"non-ASCII", func(r *role) { r.AllowAnyName = true }, "bücher.example.com", false},
+		{"two wildcards refused", func(r *namePolicy) { r.AllowAnyName = true }, "*.*.example.com", false},
+		{"partial wildcard label", func(r *namePolicy) { r.AllowedDomains, r.AllowSubdomains = []string{"example.com"}, true }, "foo*.example.com", true},
+		{"glob", func(r *namePolicy) { r.AllowedDomains, r.AllowGlobDomains = []string{"ftp*.example.com"}, true }, "ftp01.example.com", true},
+		{"glob spans labels", func(r *namePolicy) { r.AllowedDomains, r.AllowGlobDomains = []string{"*.example.com"}, true }, "a.b.example.com", true},
+		{"glob mismatch", func(r *namePolicy) { r.AllowedDomains, r.AllowGlobDomains = []string{"ftp*.example.com"}, true }, "www.example.com", false},
+		{"glob needs allow_glob_domains", func(r *namePolicy) { r.AllowedDomains, r.AllowBareDomains = []string{"ftp*.example.com"}, true }, "ftp1.example.com", false},
+		{"localhost", func(r *namePolicy) {}, "localhost", true},
+		{"localhost refused", func(r *namePolicy) { r.AllowLocalhost = false }, "localhost", false},
+		{"any name", func(r *namePolicy) { r.AllowAnyName = true }, "anything.test", true},
+		{"any name still needs a host name", func(r *namePolicy) { r.AllowAnyName = true }, "not a host", false},
+		{"any name without enforce_hostnames", func(r *namePolicy) { r.AllowAnyName, r.EnforceHostnames = true, false }, "not a host", true},
+		{"email on allowed domain", func(r *namePolicy) { r.AllowedDomains, r.AllowBareDomains = []string{"example.com"}, true }, "ops@example.com", true},
+		{"email on other domain", func(r *namePolicy) { r.AllowedDomains, r.AllowBareDomains = []string{"example.com"}, true }, "ops@evil.com", false},
+		{"leading hyphen", func(r *namePolicy) { r.AllowAnyName = true }, "-bad.example.com", false},
+		{"empty label", func(r *namePolicy) { r.AllowAnyName = true }, "a..example.com", false},
+		{"non-ASCII", func(r *namePolicy) { r.AllowAnyName = true }, "bücher.example.com", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -61,7 +61,7 @@ func TestRoleNameRules(t *testing.T) {
 }
 
 func TestRoleSANRules(t *testing.T) {
-	r := &role{AllowedDomains: []string{"example.com"}, AllowSubdomains: true, EnforceHostnames: true, AllowWildcardCertificates: true,
+	r := &namePolicy{AllowedDomains: []string{"example.com"}, AllowSubdomains: true, EnforceHostnames: true, AllowWildcardCertificates: true,
 		AllowedURISANs: []string{"spiffe://example.com/*"}}
 	for _, tc := range []struct {
 		alt, ip, uri []string

@@ -8,20 +8,10 @@ import (
 // role is a stored role: what names it allows and what certificates issued
 // against it look like. The JSON names are Vault's.
 type role struct {
+	namePolicy                    `json:"names"`
 	TTL                           time.Duration `json:"ttl"`
 	MaxTTL                        time.Duration `json:"max_ttl"`
 	NotBeforeDuration             time.Duration `json:"not_before_duration"`
-	AllowLocalhost                bool          `json:"allow_localhost"`
-	AllowedDomains                []string      `json:"allowed_domains"`
-	AllowBareDomains              bool          `json:"allow_bare_domains"`
-	AllowSubdomains               bool          `json:"allow_subdomains"`
-	AllowGlobDomains              bool          `json:"allow_glob_domains"`
-	AllowWildcardCertificates     bool          `json:"allow_wildcard_certificates"`
-	AllowAnyName                  bool          `json:"allow_any_name"`
-	EnforceHostnames              bool          `json:"enforce_hostnames"`
-	AllowIPSANs                   bool          `json:"allow_ip_sans"`
-	AllowedURISANs                []string      `json:"allowed_uri_sans"`
-	CNValidations                 []string      `json:"cn_validations"`
 	Key                           keySpec       `json:"key"`
 	SignatureBits                 int           `json:"signature_bits"`
 	UsePSS                        bool          `json:"use_pss"`
@@ -34,6 +24,22 @@ type role struct {
 	RequireCN                     bool          `json:"require_cn"`
 	BasicConstraintsValidForNonCA bool          `json:"basic_constraints_valid_for_non_ca"`
 	IssuerRef                     string        `json:"issuer_ref"`
+}
+
+// namePolicy is the part of a role that decides which names a certificate
+// may carry.
+type namePolicy struct {
+	AllowLocalhost            bool     `json:"allow_localhost"`
+	AllowedDomains            []string `json:"allowed_domains"`
+	AllowBareDomains          bool     `json:"allow_bare_domains"`
+	AllowSubdomains           bool     `json:"allow_subdomains"`
+	AllowGlobDomains          bool     `json:"allow_glob_domains"`
+	AllowWildcardCertificates bool     `json:"allow_wildcard_certificates"`
+	AllowAnyName              bool     `json:"allow_any_name"`
+	EnforceHostnames          bool     `json:"enforce_hostnames"`
+	AllowIPSANs               bool     `json:"allow_ip_sans"`
+	AllowedURISANs            []string `json:"allowed_uri_sans"`
+	CNValidations             []string `json:"cn_validations"`
 }
 
 // usageSpec is a role's key usage and extended key usage settings.
@@ -60,7 +66,7 @@ var (
 // allow_localhost, then each allowed domain as a bare domain, a parent
 // domain (allow_subdomains) or a glob (allow_glob_domains); enforce_hostnames
 // and allow_wildcard_certificates hold in every case.
-func (r *role) nameAllowed(name string) bool {
+func (r *namePolicy) nameAllowed(name string) bool {
 	if name == "" {
 		return false
 	}
@@ -105,7 +111,7 @@ func (r *role) nameAllowed(name string) bool {
 
 // checkCommonName applies cn_validations and the domain rules to a common
 // name. It returns the refusal to show the client, or nil.
-func (r *role) checkCommonName(cn string) error {
+func (r *namePolicy) checkCommonName(cn string) error {
 	if len(r.CNValidations) == 1 && r.CNValidations[0] == "disabled" {
 		return nil
 	}
@@ -126,7 +132,7 @@ func (r *role) checkCommonName(cn string) error {
 
 // checkSANs applies the role to the alternative names. It returns the
 // refusal to show the client, naming the rule, or nil.
-func (r *role) checkSANs(s sans) error {
+func (r *namePolicy) checkSANs(s sans) error {
 	for _, n := range s.dns {
 		if !r.nameAllowed(n) {
 			return badRequest("subject alternate name %s not allowed by this role", n)
