@@ -1,7 +1,6 @@
 package render
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -38,6 +37,9 @@ func Compile(o *params.Object) (*template.Template, error) {
 		return nil, nil
 	}
 	t, err := template.New(o.Name).Funcs(funcs).Option("missingkey=error").Parse(o.Template)
+	if err == nil {
+		err = checkTemplate(t)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: object %q: template: %w", params.ErrInvalid, o.Name, err)
 	}
@@ -72,12 +74,12 @@ func Object(o *params.Object, tmpl *template.Template, data map[string]any, defM
 	}
 	switch {
 	case tmpl != nil:
-		var out bytes.Buffer
+		var out limitedBuffer
 		if err := tmpl.Execute(&out, data); err != nil {
 			// Execution errors name template positions and keys, not values.
 			return nil, fmt.Errorf("object %q: %w: template: %w", o.Name, ErrRender, err)
 		}
-		return []File{{Path: o.Name, Mode: mode, Contents: out.Bytes()}}, nil
+		return []File{{Path: o.Name, Mode: mode, Contents: out.b}}, nil
 	case o.Key != "":
 		v, ok := data[o.Key]
 		if !ok {

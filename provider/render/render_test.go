@@ -139,3 +139,35 @@ B64={{ base64Encode .username }} DEC={{ base64Decode .enc }} J={{ toJSON .list }
 		t.Fatalf("template error: %v", err)
 	}
 }
+
+func TestTemplateLimits(t *testing.T) {
+	for _, bad := range []string{
+		"{{ range 100000000000 }}x{{ end }}",
+		"{{ $n := 1000000 }}{{ range $n }}{{ end }}",
+		"{{ range len .x }}{{ end }}",
+		"{{ range (len .x) }}{{ end }}",
+		"{{ if .x }}{{ range 5 }}{{ end }}{{ end }}",
+		"{{ define \"t\" }}{{ range 9 }}{{ end }}{{ end }}",
+	} {
+		if _, err := Compile(&params.Object{Name: "f", Template: bad}); !errors.Is(err, params.ErrInvalid) {
+			t.Errorf("%s: %v", bad, err)
+		}
+	}
+	for _, good := range []string{"{{ len .x }}", "{{ range $k, $v := . }}{{ $k }}{{ end }}", "{{ printf \"%d\" 5 }}"} {
+		if _, err := Compile(&params.Object{Name: "f", Template: good}); err != nil {
+			t.Errorf("%s: %v", good, err)
+		}
+	}
+	o := &params.Object{Name: "f", Template: "{{ range .list }}{{ . }}{{ . }}{{ end }}"}
+	tmpl, err := Compile(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := make([]any, 1000)
+	for i := range big {
+		big[i] = strings.Repeat("x", 1000)
+	}
+	if _, err := Object(o, tmpl, map[string]any{"list": big}, 0o600); !errors.Is(err, ErrRender) || !strings.Contains(err.Error(), "1 MiB") {
+		t.Fatalf("output limit: %v", err)
+	}
+}
