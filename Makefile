@@ -46,8 +46,10 @@ test: db-deps
 # etcd and kube-apiserver for the Kubernetes-facing tests (e2e/kube runs them
 # on 127.0.0.1): etcd from Debian's etcd-server package when missing,
 # kube-apiserver built once per version into $(COFRE_CACHE)/kube (7-14 min the
-# first time), and the upstream Secrets Store CSI driver module whose CRDs the
-# tests install. COFRE_ETCD / COFRE_KUBE_APISERVER name other binaries.
+# first time), the upstream Secrets Store CSI driver module whose CRDs the
+# tests install, and that driver built once into $(COFRE_CACHE)/csi-driver for
+# the provider's end-to-end tests (e2e/driverbin). COFRE_ETCD /
+# COFRE_KUBE_APISERVER / COFRE_CSI_DRIVER name other binaries.
 CSI_DRIVER_MODULE ?= sigs.k8s.io/secrets-store-csi-driver@v1.6.0
 .PHONY: e2e-deps
 e2e-deps:
@@ -57,4 +59,5 @@ e2e-deps:
 		{ $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq etcd-server >/dev/null; }; fi
 	@if [ -z "$$COFRE_KUBE_APISERVER" ]; then e2e/kubebin/build-apiserver.sh >/dev/null; fi
 	@$(GO) mod download $(CSI_DRIVER_MODULE)
+	@if [ -z "$$COFRE_CSI_DRIVER" ]; then e2e/driverbin/build-driver.sh >/dev/null; fi
 test: e2e-deps

@@ -52,13 +52,15 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 func newLogger(cfg *Config, w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
 	if cfg.LogJSON {
-		return slog.New(slog.NewJSONHandler(w, opts)).With("component", "provider")
+		return slog.New(slog.NewJSONHandler(w, opts))
 	}
-	return slog.New(slog.NewTextHandler(w, opts)).With("component", "provider")
+	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// Run builds the provider from cfg and serves until ctx ends.
-func Run(ctx context.Context, cfg *Config, log *slog.Logger) error {
+// Run builds the provider from cfg and serves until ctx ends. Its parts
+// log to base with their component names.
+func Run(ctx context.Context, cfg *Config, base *slog.Logger) error {
+	log := base.With("component", "provider")
 	kube, err := kubeClient(cfg, log)
 	if err != nil {
 		return err
@@ -75,14 +77,14 @@ func Run(ctx context.Context, cfg *Config, log *slog.Logger) error {
 	}
 	sessions, err := session.NewManager(session.Config{
 		Clients: session.NewClients(cfg.RequestTimeout), Idle: cfg.CacheIdle,
-		Logger: log.With("component", "provider.session"), Observer: met,
+		Logger: base.With("component", "provider.session"), Observer: met,
 	})
 	if err != nil {
 		return err
 	}
 	mcfg := mount.Config{
 		Sessions: sessions, Hasher: hasher, DefaultAddress: cfg.Addr, DefaultCACert: cfg.CACert,
-		Idle: cfg.CacheIdle, Logger: log.With("component", "provider.mount"), Observer: met,
+		Idle: cfg.CacheIdle, Logger: base.With("component", "provider.mount"), Observer: met,
 	}
 	if kube != nil {
 		mcfg.Requester = &identity.KubeRequester{Client: kube}
@@ -92,7 +94,7 @@ func Run(ctx context.Context, cfg *Config, log *slog.Logger) error {
 		return err
 	}
 	srv := server.Servers{
-		Service:     server.NewService(p, Version, met, log.With("component", "provider.server")),
+		Service:     server.NewService(p, Version, met, base.With("component", "provider.server")),
 		Registry:    reg,
 		StopTimeout: cfg.StopTimeout,
 		Logger:      log,
