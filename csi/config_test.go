@@ -3,8 +3,6 @@ package csi
 import (
 	"bytes"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -36,48 +34,5 @@ func TestParseFlags(t *testing.T) {
 	}
 	if _, err := ParseFlags(nil, func(string) string { return "" }, &out); err == nil || !strings.Contains(err.Error(), "-nodeid") {
 		t.Errorf("no node ID: %v", err)
-	}
-}
-
-func TestRestConfigFromKubeconfig(t *testing.T) {
-	dir := t.TempDir()
-	kc := `apiVersion: v1
-kind: Config
-current-context: dev
-clusters:
-- name: c
-  cluster:
-    server: https://127.0.0.1:6443
-    certificate-authority: ca.crt
-contexts:
-- name: other
-  context: {cluster: nope, user: nope}
-- name: dev
-  context: {cluster: c, user: u}
-users:
-- name: u
-  user:
-    client-certificate-data: Y2VydA==
-    client-key: /abs/key.pem
-    token: abc
-`
-	path := filepath.Join(dir, "config")
-	if err := os.WriteFile(path, []byte(kc), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	rc, err := restConfig(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rc.Host != "https://127.0.0.1:6443" || rc.CAFile != filepath.Join(dir, "ca.crt") || string(rc.CertData) != "cert" ||
-		rc.KeyFile != "/abs/key.pem" || rc.BearerToken != "abc" {
-		t.Errorf("rest config = %+v", rc)
-	}
-	exec := strings.Replace(kc, "    token: abc\n", "    exec: {command: aws, apiVersion: client.authentication.k8s.io/v1}\n", 1)
-	if err := os.WriteFile(path, []byte(exec), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := restConfig(path); err == nil {
-		t.Error("exec credentials accepted")
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/cofre-io/cofre/csi/kubeapi"
 	"github.com/cofre-io/cofre/csi/local"
 	"github.com/cofre-io/cofre/csi/secretsync"
+	"github.com/cofre-io/cofre/pkg/kubeclient"
 )
 
 // Main runs `cofre csi` (the driver) or `cofre csi mount` (local mode)
@@ -33,7 +34,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	}
 	level, _ := parseLevel(cfg.LogLevel)
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level})).With("component", "csi")
-	deps, err := kubeDeps(cfg, logger)
+	deps, err := KubeDeps(cfg, logger)
 	if err != nil {
 		fmt.Fprintf(stderr, "cofre csi: %v\n", err)
 		return 1
@@ -50,13 +51,15 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	return 0
 }
 
-// kubeDeps builds the Kubernetes-backed dependencies.
-func kubeDeps(cfg Config, logger *slog.Logger) (Deps, error) {
-	rc, err := restConfig(cfg.Kubeconfig)
+// KubeDeps builds the driver's Kubernetes-backed dependencies from
+// cfg.Kubeconfig (in-cluster when empty): SecretProviderClasses, pod status
+// objects, Secret sync and Events. The mounter is left to NewDriver's
+// default (tmpfs).
+func KubeDeps(cfg Config, logger *slog.Logger) (Deps, error) {
+	rc, err := kubeclient.Load(cfg.Kubeconfig, "cofre-csi/"+Version)
 	if err != nil {
 		return Deps{}, err
 	}
-	rc.UserAgent = "cofre-csi/" + Version
 	dyn, err := dynamic.NewForConfig(rc)
 	if err != nil {
 		return Deps{}, err
