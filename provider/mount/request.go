@@ -56,7 +56,10 @@ func (p *Provider) newMount(req *params.Request) (*mountCtx, error) {
 	m := &mountCtx{
 		sessions: p.cfg.Sessions,
 		req:      req,
-		key:      session.Key{Target: session.Target{Address: addr, TLS: tls}, AuthMount: c.AuthMountPath, Role: c.RoleName, PodUID: req.Pod.UID},
+		key: session.Key{
+			Target: session.Target{Address: addr, TLS: tls}, AuthMount: c.AuthMountPath, Role: c.RoleName,
+			PodUID: req.Pod.UID, Namespace: req.Pod.Namespace, ServiceAccount: req.Pod.ServiceAccount,
+		},
 		expect: session.Expect{
 			Namespace: req.Pod.Namespace, ServiceAccount: req.Pod.ServiceAccount, PodUID: req.Pod.UID,
 		},

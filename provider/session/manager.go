@@ -14,11 +14,15 @@ import (
 )
 
 // Key identifies a session: one login token per pod, role and server.
+// The pod's namespace and ServiceAccount are part of it, so a token is
+// only ever reused for the identity it was verified for.
 type Key struct {
-	Target    Target
-	AuthMount string
-	Role      string
-	PodUID    string
+	Target         Target
+	AuthMount      string
+	Role           string
+	PodUID         string
+	Namespace      string
+	ServiceAccount string
 }
 
 // Expect is the identity a login must verify: the pod's.
