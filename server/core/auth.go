@@ -183,7 +183,7 @@ var (
 	_ tokenauth.AuthRenewer   = tokenBackendCore{}
 )
 
-func (t tokenBackendCore) RenewAuth(ctx context.Context, te *token.Entry, increment time.Duration) error {
+func (t tokenBackendCore) RenewAuth(ctx context.Context, te *token.Entry, increment time.Duration) (time.Duration, error) {
 	return t.c.RenewAuth(ctx, te, increment)
 }
 
@@ -228,13 +228,14 @@ func (c *Core) RevokeAccessor(ctx context.Context, accessor string) error {
 }
 
 // RenewAuth asks the auth method that issued te whether it may be renewed
-// (the role or user still exists and still matches); tokens of the token
-// store itself need no such check. It runs inside the renewing request and
-// takes no lock.
-func (c *Core) RenewAuth(ctx context.Context, te *token.Entry, increment time.Duration) error {
+// (the role or user still exists and still matches) and returns the max TTL
+// the method's role or user sets now (0: none); tokens of the token store
+// itself need no such check. It runs inside the renewing request and takes
+// no lock.
+func (c *Core) RenewAuth(ctx context.Context, te *token.Entry, increment time.Duration) (time.Duration, error) {
 	route, rel, ok := c.mounts.Route(te.Path)
 	if !ok || route.Entry.Type == "token" {
-		return nil
+		return 0, nil
 	}
 	req := &logical.Request{
 		Operation:     logical.RenewOperation,
@@ -261,11 +262,15 @@ func (c *Core) RenewAuth(ctx context.Context, te *token.Entry, increment time.Du
 			IssueTime:      te.CreationTime,
 		},
 	}
-	if _, err := route.Backend.HandleRequest(ctx, req); err != nil {
+	resp, err := route.Backend.HandleRequest(ctx, req)
+	if err != nil {
 		if errors.Is(err, logical.ErrUnsupportedOperation) {
-			return nil // the method has no renewal check
+			return 0, nil // the method has no renewal check
 		}
-		return err
+		return 0, err
 	}
-	return nil
+	if resp != nil && resp.Auth != nil {
+		return resp.Auth.MaxTTL, nil
+	}
+	return 0, nil
 }

@@ -34,3 +34,20 @@ func TestRenewalAsksTheAuthMethod(t *testing.T) {
 		t.Fatalf("renew a token-store token: %v", err)
 	}
 }
+
+// TestRenewalCappedByRoleMaxTTL: a login token renews no further than its
+// role's token_max_ttl, counted from its creation.
+func TestRenewalCappedByRoleMaxTTL(t *testing.T) {
+	s := servertest.StartDev(t)
+	c := s.Client
+	must(t, c.Sys().EnableAuthWithOptions("userpass", &vault.EnableAuthOptions{Type: "userpass"}))
+	_, err := c.Logical().Write("auth/userpass/users/bo", map[string]any{"password": "pw-of-bo", "token_ttl": "10m", "token_max_ttl": "15m"})
+	must(t, err)
+	login, err := s.NewClient(t, "").Logical().Write("auth/userpass/login/bo", map[string]any{"password": "pw-of-bo"})
+	must(t, err)
+	sec, err := s.NewClient(t, login.Auth.ClientToken).Auth().Token().RenewSelf(3600)
+	must(t, err)
+	if d := sec.Auth.LeaseDuration; d > 15*60 || d < 14*60 {
+		t.Fatalf("renewed for %d s; the role's max TTL is 900 s", d)
+	}
+}

@@ -23,9 +23,10 @@ type Core interface {
 }
 
 // AuthRenewer is an optional capability of Core: it asks the auth method
-// that issued a token whether the token may be renewed.
+// that issued a token whether the token may be renewed, and returns the max
+// TTL the method's role or user sets (0: none).
 type AuthRenewer interface {
-	RenewAuth(ctx context.Context, te *token.Entry, increment time.Duration) error
+	RenewAuth(ctx context.Context, te *token.Entry, increment time.Duration) (time.Duration, error)
 }
 
 // PolicyChecker is an optional capability of Core: when present, creating

@@ -73,14 +73,20 @@ func (b *backend) handleRenewAccessor(ctx context.Context, _ *logical.Request, d
 }
 
 func (b *backend) renew(ctx context.Context, te *token.Entry, shown string, d *framework.FieldData) (*logical.Response, error) {
+	limits := b.core.TokenLimits(te.Path)
 	if r, ok := b.core.(AuthRenewer); ok {
-		// The issuing auth method may refuse: its role or user is gone or
-		// no longer matches the token.
-		if err := r.RenewAuth(ctx, te, d.Duration("increment")); err != nil {
+		// The issuing auth method may refuse (its role or user is gone or
+		// no longer matches the token) and its role's max TTL caps the
+		// token's life.
+		maxTTL, err := r.RenewAuth(ctx, te, d.Duration("increment"))
+		if err != nil {
 			return nil, err
 		}
+		if maxTTL > 0 && (limits.MaxTTL <= 0 || maxTTL < limits.MaxTTL) {
+			limits.MaxTTL = maxTTL
+		}
 	}
-	renewed, warnings, err := b.core.Tokens().Renew(ctx, te, d.Duration("increment"), b.core.TokenLimits(te.Path))
+	renewed, warnings, err := b.core.Tokens().Renew(ctx, te, d.Duration("increment"), limits)
 	if err != nil {
 		return nil, storeErr(err)
 	}
