@@ -120,3 +120,39 @@ func TestTmpfs(t *testing.T) {
 		t.Errorf("second Unmount: %v", err)
 	}
 }
+
+func TestKeep(t *testing.T) {
+	target := filepath.Join(t.TempDir(), "demo")
+	m := NewKeep()
+	if ok, _ := m.IsMounted(target); ok {
+		t.Error("mounted before Mount")
+	}
+	if err := m.Mount(target, nil); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Stat(target); err != nil || st.Mode().Perm() != 0o700 {
+		t.Fatalf("created %v, %v", st, err)
+	}
+	if err := os.WriteFile(filepath.Join(target, "mine"), []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := m.IsMounted(target); !ok {
+		t.Error("not mounted after Mount")
+	}
+	if err := m.Unmount(target); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := m.IsMounted(target); ok {
+		t.Error("mounted after Unmount")
+	}
+	if _, err := os.Stat(filepath.Join(target, "mine")); err != nil {
+		t.Errorf("Unmount removed a user's file: %v", err)
+	}
+	// An existing directory is adopted as it is.
+	if err := m.Mount(target, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(target, "mine")); err != nil {
+		t.Errorf("Mount touched the directory: %v", err)
+	}
+}
