@@ -33,6 +33,13 @@ bench:
 clean:
 	rm -rf bin
 
+# The local demo the README starts with: a dev server seeded with a secret,
+# a policy and an AppRole, and `cofre csi mount` keeping ./cofre-demo fresh
+# (scripts/demo.sh). Ctrl-C stops it.
+.PHONY: demo
+demo:
+	GO=$(GO) sh scripts/demo.sh
+
 # PostgreSQL and MariaDB server programs for the database engine's tests
 # (server/engines/database/dbtest starts private instances on loopback);
 # installed from the distribution's packages only when missing.
