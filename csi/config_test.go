@@ -3,6 +3,7 @@ package csi
 import (
 	"bytes"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -36,3 +37,5 @@ func TestParseFlags(t *testing.T) {
 		t.Errorf("no node ID: %v", err)
 	}
 }
+
+func mkdirAll(p string) error { return os.MkdirAll(p, 0o755) }

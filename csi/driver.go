@@ -88,7 +88,7 @@ func NewDriver(cfg Config, deps Deps) (*Driver, error) {
 	if err != nil {
 		return nil, err
 	}
-	ids, err := identity.New(cfg.DriverName, Version, nil)
+	ids, err := identity.New(cfg.DriverName, Version, d.ready)
 	if err != nil {
 		return nil, err
 	}
@@ -98,8 +98,21 @@ func NewDriver(cfg Config, deps Deps) (*Driver, error) {
 	if d.lis, err = listenUnix(cfg.Endpoint); err != nil {
 		return nil, err
 	}
-	d.http = httpServers(cfg, deps.Registry)
+	d.http = httpServers(cfg, deps.Registry, d.ready)
 	return d, nil
+}
+
+// ready reports whether the driver can serve volumes: the providers
+// directory exists (providers create their sockets in it).
+func (d *Driver) ready(context.Context) error {
+	st, err := os.Stat(d.cfg.ProvidersDir)
+	if err != nil {
+		return fmt.Errorf("providers directory: %w", err)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("providers directory %s is not a directory", d.cfg.ProvidersDir)
+	}
+	return nil
 }
 
 // Manager is the driver's volume manager (tests inspect it).
@@ -169,7 +182,11 @@ func (d *Driver) stop() {
 	}
 }
 
-// listenUnix listens on the endpoint's socket, replacing a stale one.
+// ErrEndpointInUse: another process answers on the endpoint's socket.
+var ErrEndpointInUse = errors.New("csi endpoint in use")
+
+// listenUnix listens on the endpoint's socket, replacing a stale one (a
+// socket file nobody answers on); a live one is refused.
 func listenUnix(endpoint string) (net.Listener, error) {
 	path, err := socketPath(endpoint)
 	if err != nil {
@@ -177,6 +194,10 @@ func listenUnix(endpoint string) (net.Listener, error) {
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, err
+	}
+	if c, err := net.DialTimeout("unix", path, time.Second); err == nil {
+		c.Close()
+		return nil, fmt.Errorf("%w: %s", ErrEndpointInUse, path)
 	}
 	if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
 		return nil, err

@@ -1,6 +1,7 @@
 package csi
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -8,8 +9,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// httpServers returns the metrics and health servers the config asks for.
-func httpServers(cfg Config, reg *prometheus.Registry) []*http.Server {
+// httpServers returns the metrics and health servers the config asks for:
+// /healthz answers while the process serves, /readyz asks ready.
+func httpServers(cfg Config, reg *prometheus.Registry, ready func(context.Context) error) []*http.Server {
 	var out []*http.Server
 	if cfg.MetricsAddr != "" {
 		mux := http.NewServeMux()
@@ -23,7 +25,13 @@ func httpServers(cfg Config, reg *prometheus.Registry) []*http.Server {
 			_, _ = w.Write([]byte("ok\n"))
 		}
 		mux.HandleFunc("/healthz", ok)
-		mux.HandleFunc("/readyz", ok)
+		mux.HandleFunc("/readyz", func(w http.ResponseWriter, r *http.Request) {
+			if err := ready(r.Context()); err != nil {
+				http.Error(w, err.Error(), http.StatusServiceUnavailable)
+				return
+			}
+			ok(w, r)
+		})
 		out = append(out, newHTTPServer(cfg.HealthAddr, mux))
 	}
 	return out

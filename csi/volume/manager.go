@@ -195,6 +195,9 @@ func (m *Manager) scheduled(ctx context.Context, target string) {
 	if v.removed || ctx.Err() != nil {
 		return
 	}
+	if due, ok := m.sched.Due(target); ok && due.After(m.cfg.Clock.Now()) {
+		return // a republish refreshed it while this call waited
+	}
 	m.refresh(ctx, v, triggerSchedule)
 }
 
