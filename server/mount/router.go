@@ -26,17 +26,23 @@ func (r *Route) IsRootPath(rel string) bool { return r.special.root.match(rel) }
 
 type specialPaths struct{ root, unauth pathSet }
 
+// pathSet matches special paths: exact names, a trailing "*" for any
+// suffix, and "+" for exactly one segment (e.g. "issuer/+/pem").
 type pathSet struct {
 	exact    map[string]struct{}
 	prefixes []string
+	wild     [][]string // patterns with "+", split into segments
 }
 
 func newPathSet(ps []string) pathSet {
 	s := pathSet{exact: make(map[string]struct{})}
 	for _, p := range ps {
-		if strings.HasSuffix(p, "*") {
+		switch {
+		case strings.Contains(p, "+"):
+			s.wild = append(s.wild, strings.Split(p, "/"))
+		case strings.HasSuffix(p, "*"):
 			s.prefixes = append(s.prefixes, strings.TrimSuffix(p, "*"))
-		} else {
+		default:
 			s.exact[p] = struct{}{}
 		}
 	}
@@ -52,7 +58,38 @@ func (s pathSet) match(p string) bool {
 			return true
 		}
 	}
+	if len(s.wild) == 0 {
+		return false
+	}
+	segs := strings.Split(p, "/")
+	for _, w := range s.wild {
+		if matchSegments(w, segs) {
+			return true
+		}
+	}
 	return false
+}
+
+// matchSegments matches path segments against a pattern whose "+" segments
+// match any one segment and whose last segment may end in "*".
+func matchSegments(pattern, segs []string) bool {
+	for i, w := range pattern {
+		last := i == len(pattern)-1
+		if last && strings.HasSuffix(w, "*") {
+			if i >= len(segs) {
+				return false
+			}
+			rest := strings.Join(segs[i:], "/")
+			return strings.HasPrefix(rest, strings.TrimSuffix(w, "*"))
+		}
+		if i >= len(segs) {
+			return false
+		}
+		if w != "+" && w != segs[i] {
+			return false
+		}
+	}
+	return len(segs) == len(pattern)
 }
 
 // router maps route paths to routes; lookups find the longest mounted
