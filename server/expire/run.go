@@ -26,7 +26,7 @@ func (s *Scheduler) run(ctx context.Context) {
 				loadFailures++
 				wait := s.backoff(loadFailures)
 				s.cfg.Logger.Warn("loading expiry index failed; retrying", "bucket", bucket, "retry_in", wait, "err", err)
-				s.sleep(ctx, wait)
+				s.sleep(ctx, wait, s.cfg.Clock.Now())
 				continue
 			}
 			loadFailures = 0
@@ -40,11 +40,11 @@ func (s *Scheduler) run(ctx context.Context) {
 				s.cfg.Logger.Debug("expiry index loaded", "items", n, "overdue", overdue)
 			}
 		}
-		next := s.dispatchDue(ctx)
+		next, asOf := s.dispatchDue(ctx)
 		if bucket < bucketCount {
 			continue
 		}
-		s.sleep(ctx, next)
+		s.sleep(ctx, next, asOf)
 	}
 }
 
@@ -80,27 +80,28 @@ func (s *Scheduler) loadOne(ctx context.Context, b int, overdue *int) error {
 }
 
 // dispatchDue hands due items to workers while workers are free. It returns
-// how long until the next item is due, or noDeadline when there is none or
-// every worker is busy (a finishing worker pokes the loop).
-func (s *Scheduler) dispatchDue(ctx context.Context) time.Duration {
+// how long until the next item is due (or noDeadline when there is none or
+// every worker is busy: a finishing worker pokes the loop) and the time it
+// measured that from.
+func (s *Scheduler) dispatchDue(ctx context.Context) (time.Duration, time.Time) {
 	now := s.cfg.Clock.Now()
 	for {
 		s.mu.Lock()
 		if len(s.heap) == 0 {
 			s.mu.Unlock()
-			return noDeadline
+			return noDeadline, now
 		}
 		top := s.heap[0]
 		if top.at.After(now) {
 			wait := top.at.Sub(now)
 			s.mu.Unlock()
-			return wait
+			return wait, now
 		}
 		select {
 		case s.sem <- struct{}{}:
 		default:
 			s.mu.Unlock()
-			return noDeadline
+			return noDeadline, now
 		}
 		heap.Pop(&s.heap)
 		s.mu.Unlock()
@@ -109,7 +110,10 @@ func (s *Scheduler) dispatchDue(ctx context.Context) time.Duration {
 	}
 }
 
-func (s *Scheduler) sleep(ctx context.Context, d time.Duration) {
+// sleep waits until asOf+d (or a poke, or the end of ctx). The deadline is
+// absolute: time that passed since asOf (the clock may have moved while the
+// caller worked, which a fake clock in tests does at any moment) counts.
+func (s *Scheduler) sleep(ctx context.Context, d time.Duration, asOf time.Time) {
 	if d == noDeadline {
 		select {
 		case <-ctx.Done():
@@ -117,8 +121,16 @@ func (s *Scheduler) sleep(ctx context.Context, d time.Duration) {
 		}
 		return
 	}
-	t := s.cfg.Clock.NewTimer(d)
+	deadline := asOf.Add(d)
+	left := deadline.Sub(s.cfg.Clock.Now())
+	if left <= 0 {
+		return
+	}
+	t := s.cfg.Clock.NewTimer(left)
 	defer t.Stop()
+	if !s.cfg.Clock.Now().Before(deadline) {
+		return // the clock passed the deadline while the timer was made
+	}
 	select {
 	case <-ctx.Done():
 	case <-s.wake:
