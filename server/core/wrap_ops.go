@@ -84,22 +84,7 @@ func (c *Core) Unwrap(ctx context.Context, tok string) (*logical.Response, error
 // without consuming it (sys/wrapping/lookup). WrapInfo.TTL is the creation
 // TTL; Token and Accessor are left empty.
 func (c *Core) WrapLookup(ctx context.Context, tok string) (*logical.WrapInfo, error) {
-	te, err := c.wrappingEntry(ctx, tok)
-	if err != nil {
-		return nil, err
-	}
-	cub, err := c.cubbyhole()
-	if err != nil {
-		return nil, err
-	}
-	v, err := cub.Get(ctx, te.Accessor, wrapResponseKey)
-	if err != nil {
-		return nil, err
-	}
-	if v == nil {
-		return nil, errInvalidWrappingToken
-	}
-	rec, err := decodeWrapRecord(v)
+	_, _, rec, err := c.peekWrapped(ctx, tok)
 	if err != nil {
 		return nil, err
 	}
@@ -112,22 +97,7 @@ func (c *Core) WrapLookup(ctx context.Context, tok string) (*logical.WrapInfo, e
 // loses the response; of concurrent rewraps (or unwraps) of one token
 // exactly one succeeds.
 func (c *Core) Rewrap(ctx context.Context, tok string) (*logical.WrapInfo, error) {
-	te, err := c.wrappingEntry(ctx, tok)
-	if err != nil {
-		return nil, err
-	}
-	cub, err := c.cubbyhole()
-	if err != nil {
-		return nil, err
-	}
-	v, err := cub.Get(ctx, te.Accessor, wrapResponseKey)
-	if err != nil {
-		return nil, err
-	}
-	if v == nil {
-		return nil, errInvalidWrappingToken
-	}
-	rec, err := decodeWrapRecord(v)
+	te, cub, rec, err := c.peekWrapped(ctx, tok)
 	if err != nil {
 		return nil, err
 	}
@@ -152,3 +122,25 @@ func (c *Core) Rewrap(ctx context.Context, tok string) (*logical.WrapInfo, error
 }
 
 var _ sysbackend.WrappingCore = (*Core)(nil)
+
+// peekWrapped reads the response wrapped in tok without consuming it, with
+// the wrapping token's entry and the cubbyhole that holds the response.
+func (c *Core) peekWrapped(ctx context.Context, tok string) (*token.Entry, cubbyStore, *wrapRecord, error) {
+	te, err := c.wrappingEntry(ctx, tok)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	cub, err := c.cubbyhole()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	v, err := cub.Get(ctx, te.Accessor, wrapResponseKey)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if v == nil {
+		return nil, nil, nil, errInvalidWrappingToken
+	}
+	rec, err := decodeWrapRecord(v)
+	return te, cub, rec, err
+}
