@@ -143,13 +143,13 @@ func (m *Manager) GenRootUpdate(ctx context.Context, key []byte, nonce string) (
 	if err != nil {
 		return GenRootStatus{}, err
 	}
-	if m.genRoot == nil {
-		return GenRootStatus{}, logical.Errorf(logical.ErrInvalidRequest, "no root generation in progress")
+	var p *progress
+	if m.genRoot != nil {
+		p = &m.genRoot.progress
 	}
-	if nonce != m.genRoot.nonce {
-		return GenRootStatus{}, logical.Errorf(logical.ErrInvalidRequest, "incorrect nonce supplied")
+	if err := submit(p, "root generation", nonce, key); err != nil {
+		return GenRootStatus{}, err
 	}
-	m.genRoot.add(key)
 	if len(m.genRoot.keys) < m.required(rec) {
 		return m.genRootStatusLocked(rec), nil
 	}

@@ -78,6 +78,19 @@ func (p *progress) add(key []byte) {
 	p.keys = append(p.keys, append([]byte(nil), key...))
 }
 
+// submit checks a share against the ceremony in progress (p is nil when
+// none is) and adds it.
+func submit(p *progress, what, nonce string, key []byte) error {
+	if p == nil {
+		return logical.Errorf(logical.ErrInvalidRequest, "no %s in progress", what)
+	}
+	if nonce != p.nonce {
+		return logical.Errorf(logical.ErrInvalidRequest, "incorrect nonce supplied")
+	}
+	p.add(key)
+	return nil
+}
+
 func (p *progress) wipe() {
 	for _, k := range p.keys {
 		clear(k)

@@ -105,13 +105,13 @@ func (m *Manager) RekeyUpdate(ctx context.Context, key []byte, nonce string) (Re
 	if err != nil {
 		return RekeyStatus{}, err
 	}
-	if m.rekey == nil {
-		return RekeyStatus{}, logical.Errorf(logical.ErrInvalidRequest, "no rekey in progress")
+	var p *progress
+	if m.rekey != nil {
+		p = &m.rekey.progress
 	}
-	if nonce != m.rekey.nonce {
-		return RekeyStatus{}, logical.Errorf(logical.ErrInvalidRequest, "incorrect nonce supplied")
+	if err := submit(p, "rekey", nonce, key); err != nil {
+		return RekeyStatus{}, err
 	}
-	m.rekey.add(key)
 	if len(m.rekey.keys) < rec.Config.SecretThreshold {
 		return m.rekeyStatusLocked(rec), nil
 	}
