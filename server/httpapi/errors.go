@@ -19,8 +19,6 @@ func statusOf(err error) int {
 		return http.StatusNotFound
 	case errors.Is(err, logical.ErrUnsupportedOperation):
 		return http.StatusMethodNotAllowed
-	case errors.Is(err, logical.ErrConflict):
-		return http.StatusConflict
 	case errors.Is(err, logical.ErrPreconditionFailed):
 		return http.StatusPreconditionFailed
 	case errors.Is(err, logical.ErrRateLimited):

@@ -12,7 +12,6 @@ var (
 	ErrUnsupportedPath      = errors.New("unsupported path")      // 404
 	ErrNotFound             = errors.New("not found")             // 404
 	ErrUnsupportedOperation = errors.New("unsupported operation") // 405
-	ErrConflict             = errors.New("conflict")              // 409 (unused by Vault; kept for CAS-like conflicts returned as 400)
 	ErrPreconditionFailed   = errors.New("precondition failed")   // 412
 	ErrRateLimited          = errors.New("rate limited")          // 429
 	ErrSealed               = errors.New("Vault is sealed")       // 503, Vault's wording, clients match it

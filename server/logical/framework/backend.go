@@ -204,6 +204,3 @@ func GenericNameRegex(name string) string {
 func MatchAllRegex(name string) string {
 	return fmt.Sprintf(`(?P<%s>.*)`, name)
 }
-
-// OptionalTrailingSlash matches an optional "/".
-const OptionalTrailingSlash = "/?"

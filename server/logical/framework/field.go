@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -482,16 +481,6 @@ func ParseDuration(v any) (time.Duration, error) {
 		return 0, nil
 	}
 	return 0, fmt.Errorf("%w: expected a duration", ErrFieldType)
-}
-
-// SortedKeys returns a map's keys in order, for list responses.
-func SortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // ListResponse builds the standard LIST answer.
